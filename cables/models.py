@@ -1,0 +1,301 @@
+"""The archive's data: cables, their paragraphs, tags, caveats, references and entities.
+
+Filled by `import_cables`; read by the web layer. Every index says which query it serves.
+"""
+
+from django.db import models
+from django.urls import reverse
+
+
+class Classification(models.TextChoices):
+    UNCLASSIFIED = "UNCLASSIFIED", "Unclassified"
+    CONFIDENTIAL = "CONFIDENTIAL", "Confidential"
+    SECRET = "SECRET", "Secret"
+    TOP_SECRET = "TOP SECRET", "Top secret"
+
+
+# Ordered from least to most restricted, for "at least SECRET" questions.
+CLASSIFICATION_ORDER = [choice.value for choice in Classification]
+
+
+class PortionLevel(models.TextChoices):
+    """The level of one paragraph's portion marking: (U), (SBU), (C), (S), (TS)."""
+
+    UNMARKED = "", "Unmarked"
+    UNCLASSIFIED = "U", "Unclassified"
+    SBU = "SBU", "Sensitive but unclassified"
+    CONFIDENTIAL = "C", "Confidential"
+    SECRET = "S", "Secret"
+    TOP_SECRET = "TS", "Top secret"
+
+
+class CableQuerySet(models.QuerySet):
+    def classified_at_least(self, classification):
+        """Cables at this classification level or above ("SECRET" gives SECRET and TOP SECRET)."""
+        levels = CLASSIFICATION_ORDER[CLASSIFICATION_ORDER.index(classification) :]
+        return self.filter(classification__in=levels)
+
+    def tagged_with_all(self, codes):
+        """Cables carrying every one of these TAGS: one subquery per tag, no join, no DISTINCT."""
+        queryset = self
+        for code in codes:
+            queryset = queryset.filter(
+                pk__in=CableTag.objects.filter(tag__code=code).values("cable_id")
+            )
+        return queryset
+
+    def with_paragraph_marked(self, level):
+        """Cables with at least one paragraph at this portion level, e.g. "S"."""
+        return self.filter(pk__in=Paragraph.objects.filter(level=level).values("cable_id"))
+
+    def with_caveat(self, code):
+        return self.filter(
+            pk__in=Cable.caveats.through.objects.filter(caveat__code=code).values("cable_id")
+        )
+
+
+class Caveat(models.Model):
+    """A dissemination control or handling caveat: NOFORN, SIPDIS, EXDIS, NODIS, SBU…"""
+
+    code = models.CharField(max_length=32, unique=True)
+    meaning = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["code"]
+
+    def __str__(self):
+        return self.code
+
+    def get_absolute_url(self):
+        return reverse("cables:list") + f"?caveat={self.code}"
+
+
+class Tag(models.Model):
+    """A TAGS code as printed on cables: a subject, program, country, organization or person."""
+
+    class Kind(models.TextChoices):
+        SUBJECT = "subject", "Subject"
+        PROGRAM = "program", "Program"
+        COUNTRY = "country", "Country"
+        ORGANIZATION = "organization", "Organization"
+        PERSON = "person", "Person"
+
+    code = models.CharField(max_length=100, unique=True)
+    kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.SUBJECT)
+    meaning = models.CharField(max_length=300, blank=True)
+    # Kept up to date by the importer, so that the glossary never counts at request time.
+    cable_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["code"]
+        indexes = [
+            # The glossary: tags of one kind, most used first.
+            models.Index(fields=["kind", "-cable_count"], name="tag_kind_count_idx"),
+            models.Index(fields=["-cable_count"], name="tag_count_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.code} ({self.meaning})" if self.meaning else self.code
+
+    def get_absolute_url(self):
+        return reverse("cables:tag", args=[self.code])
+
+
+class Cable(models.Model):
+    reference_id = models.CharField(max_length=40, unique=True)
+
+    origin = models.CharField(max_length=64, help_text="Station as in reference IDs: BAKU")
+    origin_name = models.CharField(max_length=128, help_text="Display name: Embassy Baku")
+    created = models.DateTimeField(null=True, blank=True, help_text="UTC, from the DTG")
+    released = models.DateField(null=True, blank=True, help_text="WikiLeaks' release date")
+    # Stored, not computed, so that year and month facets and filters use an index.
+    year = models.PositiveSmallIntegerField(null=True, blank=True)
+    month = models.PositiveSmallIntegerField(null=True, blank=True)
+
+    classification = models.CharField(
+        max_length=16, choices=Classification.choices, default=Classification.UNCLASSIFIED
+    )
+    caveats = models.ManyToManyField(Caveat, related_name="cables", blank=True)
+    label = models.CharField(max_length=64, help_text="As WikiLeaks showed it: SECRET//NOFORN")
+    precedence = models.CharField(max_length=20, blank=True)
+
+    subject = models.TextField(blank=True)
+    summary = models.TextField(blank=True)
+    # [{"kind": "to"|"info", "routing_indicator", "name", "precedence"}]
+    recipients = models.JSONField(default=list, blank=True)
+    classified_by = models.JSONField(default=list, blank=True)
+    classification_reasons = models.CharField(max_length=200, blank=True)
+    signer = models.CharField(max_length=100, blank=True)
+    eo = models.CharField("E.O.", max_length=20, blank=True)
+    declassify_on = models.DateField(null=True, blank=True)
+
+    header = models.TextField(blank=True)
+    body = models.TextField(blank=True)
+    partial_extract = models.BooleanField(default=False)
+
+    tags = models.ManyToManyField(Tag, through="CableTag", related_name="cables", blank=True)
+
+    source = models.CharField(max_length=500, blank=True, help_text="File or archive member")
+    content_hash = models.CharField(max_length=64, blank=True)
+    imported_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = CableQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created", "reference_id"]
+        indexes = [
+            # The list: newest first, and the keyset pagination that follows it.
+            models.Index(fields=["-created", "reference_id"], name="cable_created_idx"),
+            # Facets and filters on one column, each counted within the current filters.
+            models.Index(fields=["label", "created"], name="cable_label_idx"),
+            models.Index(fields=["classification", "created"], name="cable_class_idx"),
+            models.Index(fields=["origin", "created"], name="cable_origin_idx"),
+            models.Index(fields=["year", "month"], name="cable_year_month_idx"),
+            models.Index(fields=["precedence"], name="cable_precedence_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.reference_id}: {self.subject}" if self.subject else self.reference_id
+
+    def get_absolute_url(self):
+        return reverse("cables:detail", args=[self.reference_id])
+
+
+class CableTag(models.Model):
+    """A cable's TAGS in the order printed."""
+
+    cable = models.ForeignKey(Cable, on_delete=models.CASCADE, related_name="cable_tags")
+    tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="cable_tags")
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["cable", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["cable", "tag"], name="cabletag_unique"),
+        ]
+        indexes = [
+            # "Cables with tag X" as a subquery, and the tag facet's counts: covering index.
+            models.Index(fields=["tag", "cable"], name="cabletag_tag_cable_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.cable_id} · {self.tag_id}"
+
+
+class Paragraph(models.Model):
+    cable = models.ForeignKey(Cable, on_delete=models.CASCADE, related_name="paragraphs")
+    position = models.PositiveIntegerField(help_text="0-based position in the body")
+    number = models.CharField(max_length=16, blank=True, help_text="As printed: 1, 4, A")
+    # The HTML anchor: "p4" for ¶4, "pos7" for an unnumbered paragraph; unique in its cable.
+    anchor = models.CharField(max_length=24)
+    marking = models.CharField(max_length=40, blank=True, help_text="As printed: (S//NF)")
+    level = models.CharField(max_length=4, choices=PortionLevel.choices, blank=True)
+    caveats = models.CharField(max_length=60, blank=True, help_text="From the marking: NF")
+    text = models.TextField()
+
+    class Meta:
+        ordering = ["cable", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["cable", "position"], name="paragraph_position_unique"),
+            models.UniqueConstraint(fields=["cable", "anchor"], name="paragraph_anchor_unique"),
+        ]
+        indexes = [
+            # The marking filter: cables with at least one paragraph at a level.
+            models.Index(fields=["level", "cable"], name="paragraph_level_cable_idx"),
+        ]
+
+    def __str__(self):
+        label = f"¶{self.number}" if self.number else f"paragraph {self.position + 1}"
+        return f"{self.cable.reference_id} {label}"
+
+    def get_absolute_url(self):
+        if self.number and self.anchor == f"p{self.number}":
+            return reverse("cables:paragraph", args=[self.cable.reference_id, self.number])
+        return f"{self.cable.get_absolute_url()}#{self.anchor}"
+
+
+class Reference(models.Model):
+    """One entry of a cable's REF list, resolved to a cable when it is in the archive."""
+
+    from_cable = models.ForeignKey(Cable, on_delete=models.CASCADE, related_name="references")
+    position = models.PositiveSmallIntegerField(default=0)
+    label = models.CharField(max_length=8, blank=True, help_text="A, B, …")
+    printed = models.CharField(max_length=300, help_text="As printed: A. STATE 126089")
+    target_reference_id = models.CharField(
+        max_length=40, blank=True, help_text="Canonical ID; empty when not a cable"
+    )
+    target = models.ForeignKey(
+        Cable, null=True, blank=True, on_delete=models.SET_NULL, related_name="referenced_by"
+    )
+
+    class Meta:
+        ordering = ["from_cable", "position"]
+        indexes = [
+            # Resolving references when their target arrives in a later import.
+            models.Index(fields=["target_reference_id"], name="reference_target_id_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.from_cable.reference_id} → {self.target_reference_id or self.printed}"
+
+    def get_absolute_url(self):
+        return self.from_cable.get_absolute_url()
+
+
+class Entity(models.Model):
+    """A person, organization or place named in the cables, merged across spellings."""
+
+    class Kind(models.TextChoices):
+        PERSON = "person", "Person"
+        ORGANIZATION = "organization", "Organization"
+        PLACE = "place", "Place"
+
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    slug = models.SlugField(max_length=220, unique=True)
+    aliases = models.JSONField(default=list, blank=True)
+    mention_count = models.PositiveIntegerField(default=0)
+    cable_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "entities"
+        indexes = [
+            # Browsing by kind, most mentioned first.
+            models.Index(fields=["kind", "-cable_count"], name="entity_kind_count_idx"),
+            models.Index(fields=["name"], name="entity_name_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.get_kind_display().lower()})"
+
+    def get_absolute_url(self):
+        return reverse("cables:entity", args=[self.slug])
+
+
+class Mention(models.Model):
+    """One place in one paragraph where an entity is named."""
+
+    entity = models.ForeignKey(Entity, on_delete=models.CASCADE, related_name="mentions")
+    paragraph = models.ForeignKey(Paragraph, on_delete=models.CASCADE, related_name="mentions")
+    # Denormalized from the paragraph so that "cables mentioning X" needs no join.
+    cable = models.ForeignKey(Cable, on_delete=models.CASCADE, related_name="mentions")
+    start = models.PositiveIntegerField()
+    end = models.PositiveIntegerField()
+    text = models.CharField(max_length=200, help_text="As written in the paragraph")
+
+    class Meta:
+        ordering = ["paragraph", "start"]
+        indexes = [
+            # The entity filter (cables mentioning X) and the entity page.
+            models.Index(fields=["entity", "cable"], name="mention_entity_cable_idx"),
+            # Mentions of one paragraph, to link them in the text.
+            models.Index(fields=["paragraph", "start"], name="mention_paragraph_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.text} → {self.entity.name}"
+
+    def get_absolute_url(self):
+        return self.paragraph.get_absolute_url()
