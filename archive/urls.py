@@ -6,5 +6,5 @@ urlpatterns = [
     path("", include("cables.urls")),
 ]
 
-handler404 = "cables.views.not_found"
-handler500 = "cables.views.server_error"
+handler404 = "cables.views.pages.not_found"
+handler500 = "cables.views.pages.server_error"
