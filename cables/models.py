@@ -79,6 +79,7 @@ class Tag(models.Model):
         COUNTRY = "country", "Country"
         ORGANIZATION = "organization", "Organization"
         PERSON = "person", "Person"
+        UNKNOWN = "unknown", "Unknown"
 
     code = models.CharField(max_length=100, unique=True)
     kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.SUBJECT)

@@ -54,3 +54,20 @@ def page(browser, live_server):
     tab = context.new_page()
     yield tab
     context.close()
+
+
+@pytest.fixture(scope="session")
+def corpus(django_db_setup, django_db_blocker):
+    """The 1,000 real WikiLeaks pages, imported once into the test database.
+
+    Tests that use it run inside a transaction that is rolled back, so they see exactly the
+    corpus. pytest-django runs transactional tests (browser tests) after these.
+    """
+    from cables.importing.run import import_paths
+    from cables.models import Cable
+
+    with django_db_blocker.unblock():
+        if Cable.objects.count() < 1000:
+            summary = import_paths([CORPUS_ARCHIVE], workers=2, quiet=True)
+            assert summary.counts["rejected"] == 0, summary.rejected[:5]
+    return CORPUS_ARCHIVE

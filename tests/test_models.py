@@ -44,10 +44,13 @@ def test_tags_kept_in_printed_order_and_filtered_with_and():
         "AJ",
         "IR",
     ]
-    both = Cable.objects.tagged_with_all(["PGOV", "IR"]).order_by("reference_id")
+    mine = Cable.objects.filter(origin="BAKU", year__in=[2006, 2008]).filter(
+        reference_id__in=["06BAKU641", "08BAKU164", "08BAKU64"]
+    )
+    both = mine.tagged_with_all(["PGOV", "IR"]).order_by("reference_id")
     assert [c.reference_id for c in both] == ["06BAKU641", "08BAKU164"]
-    assert Cable.objects.tagged_with_all(["PREL", "IZ"]).get().reference_id == "08BAKU64"
-    assert not Cable.objects.tagged_with_all(["PBTS", "MARR"]).exists()
+    assert mine.tagged_with_all(["PREL", "IZ"]).get().reference_id == "08BAKU64"
+    assert not mine.tagged_with_all(["PBTS", "MARR"]).exists()
 
 
 def test_tagged_with_all_uses_subqueries_not_distinct_joins():
@@ -61,16 +64,18 @@ def test_paragraph_marking_and_classification_queries():
     make_cable(
         "08BAKU64", classification="SECRET", label="SECRET", paragraphs=[("1", "(S)", "S", "c")]
     )
-    assert Cable.objects.with_paragraph_marked("U").get().reference_id == "06BAKU641"
-    assert Cable.objects.classified_at_least("SECRET").get().reference_id == "08BAKU64"
-    assert Cable.objects.classified_at_least("CONFIDENTIAL").count() == 2
+    mine = Cable.objects.filter(reference_id__in=["06BAKU641", "08BAKU64"])
+    assert mine.with_paragraph_marked("U").get().reference_id == "06BAKU641"
+    assert mine.classified_at_least("SECRET").get().reference_id == "08BAKU64"
+    assert mine.classified_at_least("CONFIDENTIAL").count() == 2
 
 
 def test_caveat_filter():
     make_cable("06BAKU641", caveats=["SIPDIS"])
     make_cable("08BAKU64", caveats=["SIPDIS", "NOFORN"])
-    assert Cable.objects.with_caveat("NOFORN").get().reference_id == "08BAKU64"
-    assert Cable.objects.with_caveat("SIPDIS").count() == 2
+    mine = Cable.objects.filter(reference_id__in=["06BAKU641", "08BAKU64"])
+    assert mine.with_caveat("NOFORN").get().reference_id == "08BAKU64"
+    assert mine.with_caveat("SIPDIS").count() == 2
 
 
 def test_reference_to_a_cable_in_the_archive():
@@ -114,8 +119,8 @@ def test_every_model_has_an_admin_page_that_lists_it(admin_client):
         url = reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
         response = admin_client.get(url)
         assert response.status_code == 200, url
-        assert response.context["cl"].result_count == 1, url
+        assert response.context["cl"].result_count >= 1, url
     change = admin_client.get(reverse("admin:cables_cable_change", args=[cable.pk]))
     assert change.status_code == 200
     assert b"06BAKU641" in change.content
-    assert CableTag.objects.count() == 1
+    assert CableTag.objects.filter(cable=cable).count() == 1

@@ -1,0 +1,155 @@
+"""The import pipeline: read inputs, parse them in worker processes, write them in batches.
+
+Reading streams (one document at a time, whatever the size of the input), parsing runs in a
+pool of processes one chunk ahead of the writer, and every input ends with one outcome.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import multiprocessing
+import os
+import sys
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.db import connection
+
+from .readers import count_inputs, read_documents
+from .records import Outcome, build_record
+from .writer import (
+    IMPORTED,
+    OUTCOMES,
+    REJECTED,
+    UNCHANGED,
+    UPDATED,
+    BatchWriter,
+    refresh_tag_counts,
+)
+
+CHUNK_SIZE = 400
+
+
+@dataclass
+class Summary:
+    counts: Counter = field(default_factory=Counter)
+    seconds: float = 0.0
+    rejected: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def total(self):
+        return sum(self.counts.values())
+
+    @property
+    def cables(self):
+        return self.counts[IMPORTED] + self.counts[UPDATED] + self.counts[UNCHANGED]
+
+    def line(self):
+        parts = ", ".join(f"{self.counts[outcome]} {outcome}" for outcome in OUTCOMES)
+        rate = self.total / self.seconds if self.seconds else 0.0
+        return f"{self.total} inputs: {parts} in {self.seconds:.1f} s ({rate:.0f} per second)"
+
+
+class Progress:
+    """A bar on a terminal, a plain line every few seconds otherwise, nothing when quiet."""
+
+    def __init__(self, stream, total=None, quiet=False):
+        # Django's OutputWrapper appends a newline to every write; the bar needs the raw stream.
+        stream = getattr(stream, "_out", stream)
+        self.stream, self.total, self.quiet = stream, total, quiet
+        self.tty = hasattr(stream, "isatty") and stream.isatty()
+        self.started = time.monotonic()
+        self.last_shown = 0.0
+
+    def update(self, done, final=False):
+        if self.quiet:
+            return
+        now = time.monotonic()
+        if not final and now - self.last_shown < (0.2 if self.tty else 5.0):
+            return
+        self.last_shown = now
+        elapsed = max(now - self.started, 1e-6)
+        rate = done / elapsed
+        if self.total:
+            left = max(self.total - done, 0) / rate if rate else 0
+            share = min(done / self.total, 1.0)
+            bar = "#" * int(share * 30)
+            text = (
+                f"[{bar:<30}] {done}/{self.total} {rate:.0f}/s "
+                f"{int(left // 60)}:{int(left % 60):02d} left"
+            )
+        else:
+            text = f"{done} inputs {rate:.0f}/s"
+        if self.tty:
+            self.stream.write("\r" + text + ("\n" if final else ""))
+        else:
+            self.stream.write(text + "\n")
+        self.stream.flush()
+
+
+def parsed_chunks(documents, workers):
+    """Outcomes of the documents, chunk by chunk; the next chunk parses while one is written."""
+    chunks = iter(lambda: list(itertools.islice(documents, CHUNK_SIZE)), [])
+    if workers <= 1:
+        for chunk in chunks:
+            yield [build_record(document) for document in chunk]
+        return
+    context = multiprocessing.get_context("spawn")
+    with context.Pool(workers) as pool:
+        pending = None
+        for chunk in chunks:
+            started = pool.map_async(build_record, chunk, chunksize=8)
+            if pending is not None:
+                yield pending.get()
+            pending = started
+        if pending is not None:
+            yield pending.get()
+
+
+def import_paths(paths, *, workers=None, report=None, stdout=None, quiet=False) -> Summary:
+    """Import every cable found under these paths; returns the counts per outcome."""
+    stdout = stdout or sys.stdout
+    workers = workers or os.cpu_count() or 1
+    summary = Summary()
+    progress = Progress(stdout, total=None if quiet else count_inputs(paths), quiet=quiet)
+    writer = BatchWriter()
+    started = time.monotonic()
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET statement_timeout = 0")
+
+    for outcomes in parsed_chunks(read_documents(paths), workers):
+        records = [outcome.record for outcome in outcomes if outcome.record is not None]
+        written = {id(record): (result, note) for record, result, note in writer.write(records)}
+        for outcome in outcomes:
+            if outcome.record is None:
+                result, note = REJECTED, outcome.reason
+                summary.rejected.append((outcome.source, outcome.reason))
+            else:
+                result, note = written[id(outcome.record)]
+            summary.counts[result] += 1
+            if report is not None:
+                report.write(json.dumps(report_line(outcome, result, note)) + "\n")
+        progress.update(summary.total)
+
+    refresh_tag_counts()
+    summary.seconds = time.monotonic() - started
+    progress.update(summary.total, final=True)
+    return summary
+
+
+def report_line(outcome: Outcome, result, note):
+    line = {
+        "source": outcome.source,
+        "outcome": result,
+        "reference_id": outcome.record.reference_id if outcome.record else None,
+    }
+    if result == REJECTED:
+        line["reason"] = note
+    elif note:
+        line["note"] = note
+    if outcome.notes:
+        line["notes"] = outcome.notes
+    return line

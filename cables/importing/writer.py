@@ -1,0 +1,205 @@
+"""Writes CableRecords to the database in batches, one transaction per batch.
+
+A batch is all or nothing, so an interrupted import never leaves half a cable behind, and the
+content hash makes running the same input again a no-op.
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.db.models import Count, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce
+
+from cables.models import Cable, CableTag, Caveat, Paragraph, Reference, Tag
+
+from .records import CableRecord
+
+IMPORTED, UPDATED, UNCHANGED, REJECTED = "imported", "updated", "unchanged", "rejected"
+OUTCOMES = (IMPORTED, UPDATED, UNCHANGED, REJECTED)
+
+
+class BatchWriter:
+    """Writes batches of records; remembers what this run has written.
+
+    Of two different texts of one cable in one run, the longer one (then the larger hash) is
+    kept, so that the order of the inputs never changes the result.
+    """
+
+    def __init__(self):
+        self.written = {}  # reference_id -> (content hash, body length, source), this run
+        self.tag_ids = {}
+        self.caveat_ids = {}
+        self.after_write = []  # callables(cable_ids) run inside each batch's transaction
+
+    def write(self, records: list[CableRecord]) -> list[tuple[CableRecord, str, str]]:
+        """Write one batch; returns (record, outcome, note) for each record, in order."""
+        results = []
+        batch = {}
+        for record in records:
+            kept = batch.get(record.reference_id)
+            earlier = self.written.get(record.reference_id)
+            if kept is not None or earlier is not None:
+                rival_hash = kept.content_hash if kept else earlier[0]
+                if record.content_hash == rival_hash:
+                    results.append((record, UNCHANGED, "another copy in this import"))
+                    continue
+                rival_length = len(kept.fields["body"]) if kept else earlier[1]
+                rival_source = kept.source if kept else earlier[2]
+                if (len(record.fields["body"]), record.content_hash) < (rival_length, rival_hash):
+                    note = f"another text of {record.reference_id} in this import is kept"
+                    results.append((record, UNCHANGED, f"{note} ({rival_source})"))
+                    continue
+            batch[record.reference_id] = record
+            results.append((record, None, ""))
+
+        with transaction.atomic():
+            outcomes = self._write_batch(list(batch.values()))
+        final = []
+        for record, outcome, note in results:
+            if outcome is None:
+                outcome = outcomes[record.reference_id]
+                if batch.get(record.reference_id) is not record:
+                    outcome, note = UNCHANGED, "another text in this import is kept"
+            final.append((record, outcome, note))
+        for record in batch.values():
+            self.written[record.reference_id] = (
+                record.content_hash,
+                len(record.fields["body"]),
+                record.source,
+            )
+        return final
+
+    def _write_batch(self, records):
+        ids = [record.reference_id for record in records]
+        existing = {
+            reference_id: (pk, content_hash)
+            for reference_id, pk, content_hash in Cable.objects.filter(
+                reference_id__in=ids
+            ).values_list("reference_id", "pk", "content_hash")
+        }
+        outcomes = {}
+        new, changed = [], []
+        for record in records:
+            if record.reference_id not in existing:
+                new.append(record)
+                outcomes[record.reference_id] = IMPORTED
+            elif existing[record.reference_id][1] != record.content_hash:
+                changed.append(record)
+                outcomes[record.reference_id] = UPDATED
+            else:
+                outcomes[record.reference_id] = UNCHANGED
+
+        cable_ids = {}
+        if changed:
+            changed_pks = [existing[record.reference_id][0] for record in changed]
+            Paragraph.objects.filter(cable_id__in=changed_pks).delete()
+            CableTag.objects.filter(cable_id__in=changed_pks).delete()
+            Reference.objects.filter(from_cable_id__in=changed_pks).delete()
+            Cable.caveats.through.objects.filter(cable_id__in=changed_pks).delete()
+            for record in changed:
+                pk = existing[record.reference_id][0]
+                Cable.objects.filter(pk=pk).update(
+                    **record.fields, content_hash=record.content_hash, source=record.source
+                )
+                cable_ids[record.reference_id] = pk
+        if new:
+            created = Cable.objects.bulk_create(
+                Cable(
+                    reference_id=record.reference_id,
+                    content_hash=record.content_hash,
+                    source=record.source,
+                    **record.fields,
+                )
+                for record in new
+            )
+            cable_ids.update((cable.reference_id, cable.pk) for cable in created)
+
+        written = new + changed
+        if not written:
+            return outcomes
+        self._write_children(written, cable_ids)
+        new_ids = [record.reference_id for record in new]
+        if new_ids:
+            # References imported earlier whose target has just arrived.
+            Reference.objects.filter(target__isnull=True, target_reference_id__in=new_ids).update(
+                target_id=Subquery(
+                    Cable.objects.filter(reference_id=OuterRef("target_reference_id")).values("pk")[
+                        :1
+                    ]
+                )
+            )
+        for hook in self.after_write:
+            hook(list(cable_ids.values()))
+        return outcomes
+
+    def _write_children(self, records, cable_ids):
+        tag_ids = self._ids_for(
+            Tag,
+            self.tag_ids,
+            {tag["code"]: tag for record in records for tag in record.tags},
+            lambda tag: Tag(code=tag["code"], kind=tag["kind"], meaning=tag["meaning"]),
+        )
+        caveat_ids = self._ids_for(
+            Caveat,
+            self.caveat_ids,
+            {code: code for record in records for code in record.caveats},
+            lambda code: Caveat(code=code),
+        )
+        targets = {
+            reference["target_reference_id"]
+            for record in records
+            for reference in record.references
+            if reference["target_reference_id"]
+        }
+        target_ids = dict(
+            Cable.objects.filter(reference_id__in=targets).values_list("reference_id", "pk")
+        )
+        cable_tags, caveats, paragraphs, references = [], [], [], []
+        through = Cable.caveats.through
+        for record in records:
+            cable_id = cable_ids[record.reference_id]
+            cable_tags.extend(
+                CableTag(cable_id=cable_id, tag_id=tag_ids[tag["code"]], position=position)
+                for position, tag in enumerate(record.tags)
+            )
+            caveats.extend(
+                through(cable_id=cable_id, caveat_id=caveat_ids[code]) for code in record.caveats
+            )
+            paragraphs.extend(Paragraph(cable_id=cable_id, **p) for p in record.paragraphs)
+            references.extend(
+                Reference(
+                    from_cable_id=cable_id,
+                    target_id=target_ids.get(reference["target_reference_id"]),
+                    **reference,
+                )
+                for reference in record.references
+            )
+        CableTag.objects.bulk_create(cable_tags, batch_size=2000)
+        through.objects.bulk_create(caveats, batch_size=2000)
+        Paragraph.objects.bulk_create(paragraphs, batch_size=1000)
+        Reference.objects.bulk_create(references, batch_size=2000)
+
+    @staticmethod
+    def _ids_for(model, cache, wanted, build):
+        """Primary keys for these codes, creating the missing rows."""
+        missing = [code for code in wanted if code not in cache]
+        if missing:
+            known = dict(model.objects.filter(code__in=missing).values_list("code", "pk"))
+            to_create = [build(wanted[code]) for code in missing if code not in known]
+            if to_create:
+                model.objects.bulk_create(to_create, ignore_conflicts=True)
+                known = dict(model.objects.filter(code__in=missing).values_list("code", "pk"))
+            cache.update(known)
+        return cache
+
+
+def refresh_tag_counts():
+    """Tag.cable_count, in one statement, so that the glossary never counts per request."""
+    counts = (
+        CableTag.objects.filter(tag=OuterRef("pk"))
+        .order_by()
+        .values("tag")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    Tag.objects.update(cable_count=Coalesce(Subquery(counts), Value(0)))

@@ -1,0 +1,57 @@
+"""python manage.py import_cables PATH [PATH ...]"""
+
+import os
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from cables.importing.run import import_paths
+
+
+class Command(BaseCommand):
+    help = (
+        "Import cables from files, folders and .tar/.tar.gz/.zip archives holding WikiLeaks "
+        "cable pages, cables.csv or plain text. Unchanged cables are skipped; changed ones are "
+        "updated in place. Exit status: 0 all imported, 1 some inputs rejected, 2 usage error."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("paths", nargs="+", metavar="PATH")
+        parser.add_argument(
+            "--workers",
+            type=int,
+            default=os.cpu_count() or 1,
+            help="parser processes (default: the number of cores)",
+        )
+        parser.add_argument("--report", metavar="FILE", help="write one JSON line per input")
+        parser.add_argument("--quiet", action="store_true", help="print only the summary")
+
+    def handle(self, *args, paths, workers, report, quiet, **options):
+        missing = [path for path in paths if not os.path.lexists(path)]
+        if missing:
+            raise CommandError(f"no such file or folder: {', '.join(missing)}", returncode=2)
+        if workers < 1:
+            raise CommandError("--workers must be at least 1", returncode=2)
+        report_file = None
+        if report:
+            try:
+                report_file = Path(report).open("w", encoding="utf-8")  # noqa: SIM115
+            except OSError as error:
+                raise CommandError(f"cannot write the report: {error}", returncode=2) from None
+        try:
+            summary = import_paths(
+                paths, workers=workers, report=report_file, stdout=self.stdout, quiet=quiet
+            )
+        finally:
+            if report_file:
+                report_file.close()
+
+        if not quiet:
+            for source, reason in summary.rejected[:50]:
+                self.stdout.write(f"rejected {source}: {reason}")
+            if len(summary.rejected) > 50:
+                more = len(summary.rejected) - 50
+                self.stdout.write(f"… and {more} more rejected inputs (see --report)")
+        self.stdout.write(summary.line())
+        if summary.rejected:
+            raise SystemExit(1)

@@ -1,0 +1,255 @@
+"""import_cables: idempotent, order-independent, every input accounted for, nothing half-written."""
+
+import io
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tarfile
+import time
+
+import pytest
+from django.db import connection
+
+from cables.importing.run import import_paths
+from cables.models import Cable, Reference
+from tests.conftest import CORPUS_ARCHIVE, PROJECT_DIR, SEEDS_DIR
+
+pytestmark = pytest.mark.django_db
+
+SEED_641 = SEEDS_DIR / "000_ee403f0e40051563.txt"
+SEED_1160 = SEEDS_DIR / "003_1b2d477f79bdd653.txt"
+
+
+def outcomes(paths, **options):
+    report = io.StringIO()
+    summary = import_paths(paths, workers=1, report=report, quiet=True, **options)
+    return summary, [json.loads(line) for line in report.getvalue().splitlines()]
+
+
+def test_changed_text_updates_the_cable_in_place(tmp_path):
+    import_paths([SEED_641], workers=1, quiet=True)
+    cable = Cable.objects.get(reference_id="06BAKU641")
+    edited = tmp_path / "06BAKU641.txt"
+    edited.write_text(
+        SEED_641.read_text().replace("Najjar visited Azerbaijan", "Najjar toured Azerbaijan")
+    )
+    summary, lines = outcomes([edited])
+    assert summary.counts["updated"] == 1
+    assert lines[0]["outcome"] == "updated"
+    again = Cable.objects.get(reference_id="06BAKU641")
+    assert again.pk == cable.pk
+    assert "Najjar toured Azerbaijan" in again.paragraphs.get(anchor="p1").text
+    assert again.paragraphs.count() == 2
+    assert again.tags.count() == 7
+
+
+def test_a_reference_resolves_when_its_target_arrives_later(tmp_path):
+    import_paths([SEED_1160], workers=1, quiet=True)
+    reference = Reference.objects.get(target_reference_id="07BAKU1141")
+    assert reference.target is None
+    # A cable 07BAKU1141 arriving in a later run: the seed 06BAKU641 rewritten under that ID.
+    target = tmp_path / "target.txt"
+    target.write_text(
+        SEED_641.read_text()
+        .replace("BAKU 000641", "BAKU 001141")
+        .replace("#0641 1170223", "#1141 2630600")
+        .replace("270223Z APR 06", "200600Z SEP 07")
+    )
+    summary, _ = outcomes([target])
+    assert summary.counts["imported"] == 1, summary.rejected
+    reference.refresh_from_db()
+    assert reference.target.reference_id == "07BAKU1141"
+    assert list(reference.target.referenced_by.values_list("from_cable__reference_id", flat=True))
+
+
+def test_order_of_inputs_does_not_change_the_result(tmp_path):
+    longer = tmp_path / "a.txt"
+    longer.write_text(SEED_641.read_text() + "\n\nADDITIONAL CLOSING TEXT IN ONE COPY\n")
+    import_paths([SEED_641, longer], workers=1, quiet=True)
+    first = Cable.objects.get(reference_id="06BAKU641").content_hash
+    Cable.objects.all().delete()
+    import_paths([longer, SEED_641], workers=1, quiet=True)
+    assert Cable.objects.get(reference_id="06BAKU641").content_hash == first
+
+
+@pytest.fixture
+def bad_inputs(tmp_path):
+    folder = tmp_path / "inputs"
+    folder.mkdir()
+    shutil.copy(SEED_641, folder / "good-641.txt")
+    shutil.copy(SEED_1160, folder / "good-1160.txt")
+    (folder / "empty.txt").write_bytes(b"")
+    (folder / "binary.bin").write_bytes(bytes(range(256)) * 64)
+    with tarfile.open(CORPUS_ARCHIVE) as archive:
+        member = next(m for m in archive if m.isfile())
+        page = archive.extractfile(member).read()
+    (folder / "truncated.html").write_bytes(page[: len(page) - 3000])
+    (folder / "cp1252.txt").write_bytes(
+        SEED_641.read_text()
+        .replace("BAKU 000641", "BAKU 000642")
+        .replace("Iranian Defense", "Iranian D\u00e9fense \u201cMinister\u201d")
+        .encode("cp1252")
+    )
+    with (folder / "junk.dat").open("wb") as junk:
+        chunk = b"lorem ipsum dolor sit amet XXXXXXXX 1234 \n" * 25_000
+        for _ in range(50):
+            junk.write(chunk)
+    loop = folder / "loop"
+    loop.mkdir()
+    (loop / "again").symlink_to(loop, target_is_directory=True)
+    (folder / "dangling.txt").symlink_to(folder / "nowhere.txt")
+    return folder
+
+
+def test_bad_inputs_are_reported_and_the_rest_imported(bad_inputs):
+    _, lines = outcomes([bad_inputs])
+    by_name = {line["source"].rsplit("/", 1)[-1]: line for line in lines}
+    for name in ("good-641.txt", "good-1160.txt"):
+        assert by_name[name]["outcome"] == "imported"
+    assert by_name["cp1252.txt"]["outcome"] == "imported"
+    assert any("cp1252" in note for note in by_name["cp1252.txt"]["notes"])
+    assert "D\u00e9fense" in Cable.objects.get(reference_id="06BAKU642").body
+    rejected = {
+        name: line["reason"] for name, line in by_name.items() if line["outcome"] == "rejected"
+    }
+    assert "empty" in rejected["empty.txt"]
+    assert "binary" in rejected["binary.bin"]
+    assert "truncated" in rejected["truncated.html"]
+    assert "junk.dat" in rejected
+    assert "dangling.txt" in rejected
+    assert any("loop" in line["reason"] for line in lines if line["outcome"] == "rejected")
+    assert all("\n" not in line.get("reason", "") for line in lines)
+    assert set(
+        Cable.objects.filter(reference_id__in=["06BAKU641", "06BAKU642", "07BAKU1160"]).values_list(
+            "reference_id", flat=True
+        )
+    ) == {"06BAKU641", "06BAKU642", "07BAKU1160"}
+
+
+def run_command(*args, env=None, timeout=300):
+    return subprocess.run(
+        [sys.executable, "manage.py", "import_cables", *map(str, args)],
+        cwd=PROJECT_DIR,
+        env={**os.environ, **(env or {})},
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+
+
+def separate_database(tmp_path, name):
+    """An environment pointing manage.py at a database of its own, of the suite's kind."""
+    if connection.vendor == "sqlite":
+        return {"DATABASE_URL": f"sqlite:///{tmp_path / name}.sqlite3"}, None
+    import psycopg
+
+    settings = connection.settings_dict
+    admin = psycopg.connect(
+        host=settings["HOST"],
+        port=settings["PORT"] or 5432,
+        user=settings["USER"],
+        dbname="postgres",
+        autocommit=True,
+    )
+    database = f"{settings['NAME']}_{name}"
+    admin.execute(f'DROP DATABASE IF EXISTS "{database}"')
+    admin.execute(f'CREATE DATABASE "{database}"')
+    url = f"postgres://{settings['USER']}@{settings['HOST']}:{settings['PORT'] or 5432}/{database}"
+
+    def drop():
+        admin.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+        admin.close()
+
+    return {"DATABASE_URL": url}, drop
+
+
+def dump(env):
+    script = (
+        "import json; from cables.models import *;"
+        "print(json.dumps(["
+        "sorted(Cable.objects.values_list('reference_id', 'content_hash', 'label', 'subject')),"
+        "sorted(Paragraph.objects.values_list('cable__reference_id', 'position', 'level', 'text')),"
+        "sorted(CableTag.objects.values_list('cable__reference_id', 'tag__code', 'position')),"
+        "sorted(Reference.objects.values_list('from_cable__reference_id', 'printed',"
+        " 'target__reference_id')),"
+        "sorted(Tag.objects.values_list('code', 'cable_count'))], default=str))"
+    )
+    result = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", script],
+        cwd=PROJECT_DIR,
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def migrate(env):
+    subprocess.run(
+        [sys.executable, "manage.py", "migrate", "--no-input"],
+        cwd=PROJECT_DIR,
+        env={**os.environ, **env},
+        capture_output=True,
+        check=True,
+    )
+
+
+def test_an_import_killed_midway_and_run_again_equals_one_clean_run(tmp_path):
+    killed_env, drop_killed = separate_database(tmp_path, "killed")
+    clean_env, drop_clean = separate_database(tmp_path, "clean")
+    try:
+        migrate(killed_env)
+        migrate(clean_env)
+        process = subprocess.Popen(
+            [sys.executable, "manage.py", "import_cables", str(CORPUS_ARCHIVE), "--workers", "2"],
+            cwd=PROJECT_DIR,
+            env={**os.environ, **killed_env},
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        # Plain progress lines come every few seconds; kill after the first one shows.
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            line = process.stdout.readline()
+            if "/1000" in line or not line:
+                break
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+        partial = dump(killed_env)
+        assert 0 < len(partial[0]) < 1000, "the kill should land mid-import"
+        assert run_command(CORPUS_ARCHIVE, "--quiet", env=killed_env).returncode == 0
+        assert run_command(CORPUS_ARCHIVE, "--quiet", env=clean_env).returncode == 0
+        assert dump(killed_env) == dump(clean_env)
+    finally:
+        for drop in (drop_killed, drop_clean):
+            if drop:
+                drop()
+
+
+def test_exit_status_and_messages(tmp_path):
+    env, drop = separate_database(tmp_path, "cli")
+    try:
+        migrate(env)
+        missing = run_command(tmp_path / "does-not-exist", env=env)
+        assert missing.returncode == 2
+        assert "no such file or folder" in missing.stderr
+        unknown = run_command(SEED_641, "--frobnicate", env=env)
+        assert unknown.returncode == 2
+        assert "unrecognized arguments: --frobnicate" in unknown.stderr
+        report = tmp_path / "report.jsonl"
+        seeds = run_command(SEEDS_DIR, "--report", report, env=env)
+        assert seeds.returncode == 1
+        assert "rejected" in seeds.stdout and "004_845132c19b5e95d8.txt" in seeds.stdout
+        assert "5 inputs: 4 imported, 0 updated, 0 unchanged, 1 rejected" in seeds.stdout
+        assert len(report.read_text().splitlines()) == 5
+        again = run_command(SEED_641, SEED_1160, env=env)
+        assert again.returncode == 0
+        assert "2 unchanged" in again.stdout
+    finally:
+        if drop:
+            drop()
