@@ -62,30 +62,26 @@ class Progress:
         self.tty = hasattr(stream, "isatty") and stream.isatty()
         self.started = time.monotonic()
         self.last_shown = 0.0
+        self.last_done = -1
 
     def update(self, done, final=False):
-        if self.quiet:
+        if self.quiet or (final and done == self.last_done):
             return
         now = time.monotonic()
         if not final and now - self.last_shown < (0.2 if self.tty else 5.0):
             return
-        self.last_shown = now
-        elapsed = max(now - self.started, 1e-6)
-        rate = done / elapsed
-        if self.total:
+        self.last_shown, self.last_done = now, done
+        rate = done / max(now - self.started, 1e-6)
+        if self.tty and self.total:
             left = max(self.total - done, 0) / rate if rate else 0
-            share = min(done / self.total, 1.0)
-            bar = "#" * int(share * 30)
-            text = (
-                f"[{bar:<30}] {done}/{self.total} {rate:.0f}/s "
-                f"{int(left // 60)}:{int(left % 60):02d} left"
+            bar = "#" * int(min(done / self.total, 1.0) * 30)
+            self.stream.write(
+                f"\r[{bar:<30}] {done}/{self.total} {rate:.0f}/s "
+                f"{int(left // 60)}:{int(left % 60):02d} left" + ("\n" if final else "")
             )
         else:
-            text = f"{done} inputs {rate:.0f}/s"
-        if self.tty:
-            self.stream.write("\r" + text + ("\n" if final else ""))
-        else:
-            self.stream.write(text + "\n")
+            of_total = f"/{self.total}" if self.total else ""
+            self.stream.write(f"{done}{of_total} inputs read, {rate:.0f} per second\n")
         self.stream.flush()
 
 

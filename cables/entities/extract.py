@@ -1,0 +1,899 @@
+"""Find the people, organisations and places of one cable, paragraph by paragraph.
+
+Rules over a gazetteer, no statistics: a paragraph is tokenised once, then passes claim tokens
+in order of confidence (a title before a name, gazetteer phrases, acronyms defined in the text,
+organisation names ending in "Army", "Party"..., runs of uncommon capitalised words, and last
+the names already seen in the cable). A claimed token is never claimed again, so mentions
+cannot overlap. In all-capitals paragraphs capitalisation says nothing, and the same passes
+lean on the lists only.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from .gazetteer import FUNCTION_WORDS, MONTHS, TOKEN, Gazetteer, gazetteer
+from .keys import fold, name_parts, organization_key, person_key
+from .model import EntityMention
+
+ORG_SUFFIXES = frozenset(
+    [
+        "group",
+        "army",
+        "corps",
+        "party",
+        "front",
+        "movement",
+        "council",
+        "committee",
+        "commission",
+        "organization",
+        "organisation",
+        "agency",
+        "ministry",
+        "bank",
+        "company",
+        "corporation",
+        "union",
+        "association",
+        "institute",
+        "university",
+        "foundation",
+        "brigade",
+        "brigades",
+        "forces",
+        "service",
+        "authority",
+        "tribunal",
+        "league",
+        "alliance",
+        "federation",
+        "society",
+        "network",
+        "coalition",
+    ]
+)
+NOT_ORGANIZATIONS = frozenset(
+    [
+        "agreement",
+        "treaty",
+        "act",
+        "resolution",
+        "law",
+        "program",
+        "programme",
+        "plan",
+        "initiative",
+        "convention",
+        "protocol",
+        "accord",
+        "strategy",
+        "project",
+    ]
+)
+NAME_PARTICLES = frozenset(
+    [
+        "al",
+        "el",
+        "bin",
+        "ibn",
+        "abu",
+        "abd",
+        "de",
+        "del",
+        "da",
+        "van",
+        "von",
+        "la",
+        "le",
+        "di",
+        "dos",
+        "das",
+    ]
+)
+CONNECTORS = frozenset(["of", "for", "and", "the", "on", "in", "de"])
+NOT_NAME_PREFIXES = frozenset(["anti", "pro", "ex", "non", "post", "pre", "neo", "co", "counter"])
+FACILITIES = frozenset(
+    [
+        "hospital",
+        "clinic",
+        "school",
+        "university",
+        "airport",
+        "street",
+        "road",
+        "avenue",
+        "square",
+        "hotel",
+        "bridge",
+        "mosque",
+        "church",
+        "cathedral",
+        "center",
+        "centre",
+        "prison",
+        "stadium",
+        "park",
+        "palace",
+        "camp",
+        "base",
+        "station",
+    ]
+)
+# Acronyms that are also everyday words when a whole cable is in capitals.
+CAPS_AMBIGUOUS = frozenset(
+    ["US", "AID", "WHO", "PA", "AP", "GE", "AU", "EC", "AQ", "IT", "OR", "IN", "AT"]
+)
+GOVERNMENT = re.compile(r"GO([A-Z]{1,3})")
+PLACE_SUFFIXES = frozenset(
+    ["river", "sea", "lake", "mountains", "mountain", "valley", "island", "islands", "gulf", "bay"]
+)
+SPEECH_VERBS = frozenset(
+    [
+        "said",
+        "says",
+        "told",
+        "stated",
+        "added",
+        "noted",
+        "claimed",
+        "asserted",
+        "explained",
+        "argued",
+        "stressed",
+        "emphasized",
+        "commented",
+        "replied",
+        "responded",
+        "remarked",
+        "confirmed",
+        "agreed",
+        "denied",
+        "insisted",
+        "warned",
+    ]
+)
+ARTICLE = re.compile(r"(?:al|el|ad|an|as|ash|at|az)-[A-Z]")  # "al-Qaeda", "el-Baradei"
+REDACTION = re.compile(r"[Xx]{3,}")
+SENTENCE_MARKS = frozenset('.!?:;"“([')
+LOWER = re.compile(r"[a-z]")
+UPPER = re.compile(r"[A-Z]")
+
+
+@dataclass(slots=True)
+class Token:
+    start: int
+    end: int  # without a possessive "'s"
+    raw_end: int
+    text: str
+    lower: str
+    capitalized: bool
+    upper: bool
+    sentence_start: bool
+    possessive: bool
+
+
+@dataclass
+class Paragraph:
+    position: int
+    text: str
+    tokens: list[Token]
+    all_caps: bool
+    claimed: list[int | None] = field(default_factory=list)  # token -> candidate index
+
+
+@dataclass
+class Candidate:
+    paragraph: int
+    first: int  # token indexes, last exclusive
+    last: int
+    kind: str
+    name: str = ""
+    key: str = ""
+    title: str = ""  # for people: the title word before the name, if any
+    dropped: bool = False  # its words were taken over by a longer name
+    span: tuple[int, int] | None = (
+        None  # characters, when only part of a word ("Iran" in "anti-Iran")
+    )
+
+
+def tokenize(position: int, text: str) -> Paragraph:
+    tokens: list[Token] = []
+    append = tokens.append
+    previous_end = 0
+    for match in TOKEN.finditer(text):
+        word = match.group()
+        start, raw_end = match.span()
+        end = raw_end
+        possessive = len(word) > 2 and word[-1] in "sS" and word[-2] in "'’"
+        if possessive:
+            end -= 2
+            word = word[:-2]
+        if tokens:
+            gap = text[previous_end:start].strip()
+            sentence_start = bool(gap) and gap[-1] in SENTENCE_MARKS
+        else:
+            sentence_start = True
+        first = word[0]
+        capitalized = first.isupper() or (word[2:3] == "-" and bool(ARTICLE.match(word)))
+        append(
+            Token(
+                start,
+                end,
+                raw_end,
+                word,
+                word.lower(),
+                capitalized,
+                word.isupper(),
+                sentence_start,
+                possessive,
+            )
+        )
+        previous_end = raw_end
+    lower = len(LOWER.findall(text))
+    upper = len(UPPER.findall(text))
+    all_caps = lower < 0.25 * upper if upper else False
+    paragraph = Paragraph(position, text, tokens, all_caps)
+    paragraph.claimed = [None] * len(tokens)
+    return paragraph
+
+
+class CableExtractor:
+    def __init__(self, paragraphs: list[str], tags, people) -> None:
+        self.gaz: Gazetteer = gazetteer()
+        self.paragraphs = [tokenize(i, text) for i, text in enumerate(paragraphs)]
+        self.candidates: list[Candidate] = []
+        self.tags = list(tags)
+        self.people = [p for p in people if p and p.strip()]
+        self.acronyms: dict[str, tuple[str, str, str]] = {}
+        # "GOI" in a cable tagged IR is the Government of Iran: by FIPS code or initial letter
+        self.tag_countries: dict[str, str] = {}
+        for tag in self.tags:
+            if tag in self.gaz.fips:
+                country = self.gaz.fips[tag][0]
+                self.tag_countries.setdefault(tag, country)
+                self.tag_countries.setdefault(country[0].upper(), country)
+
+    # -- helpers ---------------------------------------------------------------------------
+    def adjacent(self, par: Paragraph, i: int, j: int) -> bool:
+        """Tokens i and j (j == i + 1) are separated by white space only."""
+        a, b = par.tokens[i], par.tokens[j]
+        return not a.possessive and par.text[a.raw_end : b.start].strip() == ""
+
+    def free(self, par: Paragraph, first: int, last: int) -> bool:
+        return all(par.claimed[k] is None for k in range(first, last))
+
+    def claim(self, par: Paragraph, first: int, last: int, kind: str, **values) -> Candidate:
+        candidate = Candidate(par.position, first, last, kind, **values)
+        for k in range(first, last):
+            par.claimed[k] = len(self.candidates)
+        self.candidates.append(candidate)
+        return candidate
+
+    def is_redaction(self, token: Token) -> bool:
+        return token.text[0] in "Xx" and bool(REDACTION.fullmatch(token.text))
+
+    def in_gazetteer(self, token: Token) -> bool:
+        return (token.lower,) in self.gaz.phrases or token.text in self.gaz.acronyms
+
+    def is_city(self, token: Token) -> bool:
+        """A town's name, which is often a family name too ("Martinez", "Martin")."""
+        entry = self.gaz.phrases.get((token.lower,))
+        return (
+            bool(entry)
+            and entry[0] == "place"
+            and len(entry[2]) != 8
+            and token.text not in self.gaz.acronyms
+        )
+
+    def is_common(self, lower: str) -> bool:
+        known = self.gaz.common_memo.get(lower)
+        if known is None:
+            known = self.gaz.common_memo[lower] = self._is_common(lower)
+        return known
+
+    def _is_common(self, lower: str) -> bool:
+        common = self.gaz.common
+        if lower in common:
+            return True
+        for suffix, repl in (
+            ("s", ""),
+            ("es", ""),
+            ("ed", ""),
+            ("ed", "e"),
+            ("d", ""),
+            ("ing", ""),
+            ("ing", "e"),
+            ("ly", ""),
+            ("ies", "y"),
+        ):
+            if (
+                lower.endswith(suffix)
+                and len(lower) > len(suffix) + 2
+                and lower[: -len(suffix)] + repl in common
+            ):
+                return True
+        return False
+
+    def name_like(self, par: Paragraph, token: Token, strict: bool) -> bool:
+        """Could this word be part of a person's name? ``strict`` when no title vouches."""
+        lower = token.lower
+        if not par.all_caps and (not token.capitalized or (token.upper and len(token.text) > 1)):
+            return False
+        if (
+            self.is_redaction(token)
+            or lower in FUNCTION_WORDS
+            or lower in MONTHS
+            or lower in self.gaz.title_heads
+            or lower in self.gaz.demonyms
+            or "." in token.text
+            or lower.split("-")[0] in NOT_NAME_PREFIXES
+            or (self.in_gazetteer(token) and not self.is_city(token))
+        ):
+            return False
+        if par.all_caps:
+            return not self.is_common(lower)
+        if not token.capitalized or (token.upper and len(token.text) > 1):
+            return False
+        if any(part[:1].islower() for part in token.text.split("-")[1:]):
+            return False  # "Iranian-backed"
+        return not (strict and self.is_common(lower))
+
+    # -- passes ----------------------------------------------------------------------------
+    def titled_people(self, par: Paragraph) -> None:
+        tokens, heads = par.tokens, self.gaz.title_heads
+        for i, token in enumerate(tokens):
+            if token.lower not in heads or i + 1 >= len(tokens):
+                continue
+            if not par.all_caps and not token.capitalized and len(token.text) > 1:
+                continue
+            j = i + 1
+            if tokens[j].lower in heads and self.adjacent(par, i, j):
+                continue  # "Charge d'Affaires": the last title word leads to the name
+            if tokens[j].lower == "of" and token.lower in self.gaz.title_of:
+                j = self.portfolio(par, j)
+                if j is None:
+                    continue
+            elif not self.adjacent(par, i, j) and token.text.lower() not in (
+                "mr",
+                "mrs",
+                "ms",
+                "dr",
+            ):
+                continue
+            k = j
+            while k < len(tokens) and k - j < 4 and par.claimed[k] is None:
+                t = tokens[k]
+                if k > j and not self.adjacent(par, k - 1, k):
+                    break
+                if self.name_like(par, t, strict=False) or (
+                    t.lower in NAME_PARTICLES
+                    and k + 1 < len(tokens)
+                    and k > j
+                    and self.name_like(par, tokens[k + 1], strict=False)
+                ):
+                    k += 1
+                else:
+                    break
+                if t.possessive:
+                    break
+            while k > j and tokens[k - 1].lower in NAME_PARTICLES:
+                k -= 1
+            if k < len(tokens) and tokens[k].lower in heads and self.adjacent(par, k - 1, k):
+                continue  # "Deputy Foreign Minister": words of a longer title, not a name
+            if tokens[k - 1].lower in ORG_SUFFIXES or (
+                k < len(tokens) and tokens[k].lower in ORG_SUFFIXES | FACILITIES
+            ):
+                continue  # "General Petroleum Company", "Dr. Sun Hospital"
+            if k > j:
+                self.claim(par, j, k, "person", title=token.lower)
+
+    def portfolio(self, par: Paragraph, j: int) -> int | None:
+        """Skip "of [the] Foreign Affairs" after a title; the index of the name, or None."""
+        tokens = par.tokens
+        j += 1
+        if j < len(tokens) and tokens[j].lower == "the":
+            j += 1
+        start = j
+        while j < len(tokens) and j - start < 5 and self.adjacent(par, j - 1, j):
+            t = tokens[j]
+            ok_case = par.all_caps or t.capitalized or t.lower == "and"
+            known = (
+                t.lower in self.gaz.common or self.in_gazetteer(t) or t.lower in self.gaz.demonyms
+            )
+            if not (ok_case and known) or self.is_redaction(t):
+                break
+            j += 1
+            if t.possessive:
+                break
+        return j if j > start else None
+
+    def gazetteer_phrases(self, par: Paragraph) -> None:
+        tokens, gaz = par.tokens, self.gaz
+        i = 0
+        while i < len(tokens):
+            found = self.match_at(par, i)
+            if found:
+                last, (kind, name, key) = found
+                self.claim(par, i, last, kind, name=name, key=key)
+                i = last
+                continue
+            if par.claimed[i] is None and "-" in tokens[i].text:
+                self.hyphenated_places(par, i)
+            if tokens[i].text == "Al" and par.claimed[i] is None:
+                i = self.arabic_article_name(par, i)
+                continue
+            i += 1
+        del gaz
+
+    def arabic_article_name(self, par: Paragraph, i: int) -> int:
+        """ "Al Masry Al Youm", "Al Ahram": outside the gazetteer, a name after a separate "Al"
+        is in cables mostly a newspaper, a channel or a group. Returns the next index."""
+        tokens = par.tokens
+        k = i + 1
+        while k < len(tokens) and par.claimed[k] is None and self.adjacent(par, k - 1, k):
+            t = tokens[k]
+            if (t.text == "Al" and k + 1 < len(tokens) and tokens[k + 1].capitalized) or (
+                t.capitalized
+                and not t.upper
+                and not self.is_common(t.lower)
+                and t.lower not in self.gaz.demonyms
+            ):
+                k += 1
+            else:
+                break
+            if t.possessive:
+                break
+        while k > i + 1 and tokens[k - 1].text == "Al":
+            k -= 1
+        if k == i + 1 or (k == i + 2 and (tokens[i + 1].lower,) in self.gaz.phrases):
+            return i + 1
+        text = " ".join(par.text[tokens[i].start : tokens[k - 1].end].split())
+        self.claim(par, i, k, "organization", name=text, key=organization_key(text))
+        return k
+
+    def hyphenated_places(self, par: Paragraph, i: int) -> None:
+        """Places inside a hyphenated word: "Azerbaijan-Iran relationship", "anti-Iran"."""
+        token = par.tokens[i]
+        offset = token.start
+        for part in token.text.split("-"):
+            entry = self.gaz.phrases.get((part.lower(),)) or self.gaz.acronyms.get(part)
+            cased = par.all_caps or part[:1].isupper()
+            if entry and entry[0] == "place" and cased and part.lower() not in self.gaz.common:
+                span = (offset, offset + len(part))
+                self.claim(par, i, i + 1, entry[0], name=entry[1], key=entry[2], span=span)
+            offset += len(part) + 1
+
+    def match_at(self, par: Paragraph, i: int):
+        tokens, gaz = par.tokens, self.gaz
+        if par.claimed[i] is not None:
+            return None
+        token = tokens[i]
+        acronym = gaz.acronyms.get(token.text)
+        if acronym and par.all_caps and token.text in CAPS_AMBIGUOUS:
+            acronym = None
+        phrase = self.phrase_at(par, i) if par.all_caps or token.capitalized else None
+        if phrase and (phrase[0] > i + 1 or not acronym):
+            return phrase  # "UN Security Council" before "UN"
+        if acronym:
+            return i + 1, acronym
+        government = GOVERNMENT.fullmatch(token.text)
+        if government and token.text not in gaz.acronyms:
+            country = self.tag_countries.get(government.group(1))
+            if country:
+                name = f"Government of {country}"
+                return i + 1, ("organization", name, organization_key(name))
+        return None
+
+    def phrase_at(self, par: Paragraph, i: int):
+        tokens, gaz = par.tokens, self.gaz
+        token = tokens[i]
+        longest = gaz.first_words.get(token.lower)
+        if longest is None:
+            return None
+        for length in range(min(longest, len(tokens) - i), 0, -1):
+            last = i + length
+            words_key = tuple(t.lower for t in tokens[i:last])
+            entry = gaz.phrases.get(words_key)
+            if entry is None:
+                continue
+            if not self.free(par, i, last):
+                continue
+            if any(not self.adjacent(par, k, k + 1) for k in range(i, last - 1)):
+                continue
+            end = tokens[last - 1]
+            if not par.all_caps and not (end.capitalized or end.lower[:1] == "d"):
+                continue
+            if par.all_caps and words_key in gaz.small_places and len(entry[2]) != 8:
+                continue
+            if length == 1 and token.lower in gaz.common:
+                is_country = entry[2].startswith("place:") and len(entry[2]) == 8
+                if par.all_caps and not is_country:
+                    continue
+                if not par.all_caps and token.sentence_start and not is_country:
+                    continue
+            return last, entry
+        return None
+
+    def short_forms(self) -> None:
+        """ "Rio" after "Rio de Janeiro": the first word of a many-word place name, met alone
+        later in the same cable, is that place."""
+        short: dict[str, tuple[str, str, str]] = {}
+        for c in self.candidates:
+            if c.kind == "place" and c.last - c.first > 1 and c.span is None:
+                first = self.paragraphs[c.paragraph].tokens[c.first]
+                if (
+                    len(first.text) > 2
+                    and not self.is_common(first.lower)
+                    and first.lower not in self.gaz.demonyms
+                ):
+                    short.setdefault(first.lower, (c.kind, c.name, c.key))
+        if not short:
+            return
+        for par in self.paragraphs:
+            for k, token in enumerate(par.tokens):
+                entry = short.get(token.lower)
+                if entry and par.claimed[k] is None and (par.all_caps or token.capitalized):
+                    self.claim(par, k, k + 1, entry[0], name=entry[1], key=entry[2])
+
+    def defined_acronyms(self) -> None:
+        for par in self.paragraphs:
+            tokens = par.tokens
+            for a, token in enumerate(tokens):
+                acronym = token.text
+                if not (2 <= len(acronym) <= 8 and token.upper and acronym.isalpha()):
+                    continue
+                if par.text[token.start - 1 : token.start] != "(" or a == 0:
+                    continue
+                if par.text[token.end : token.end + 1] != ")":
+                    continue
+                long_form = self.long_form(par, a, acronym)
+                if long_form is None:
+                    continue
+                first = long_form
+                owner = par.claimed[first]
+                if owner is not None and all(par.claimed[k] == owner for k in range(first, a)):
+                    c = self.candidates[owner]
+                    if c.first == first and c.last == a and c.kind != "person":
+                        self.acronyms.setdefault(acronym, (c.kind, c.name, c.key))
+                    continue
+                if not self.free(par, first, a):
+                    continue
+                if tokens[a - 1].lower in NOT_ORGANIZATIONS and acronym not in self.gaz.acronyms:
+                    continue
+                text = par.text[tokens[first].start : tokens[a - 1].end]
+                name = text.title() if par.all_caps else text
+                name = " ".join(name.split())
+                entry = self.gaz.acronyms.get(acronym)
+                key = entry[2] if entry else organization_key(name)
+                kind = entry[0] if entry else "organization"
+                name = entry[1] if entry else name
+                self.claim(par, first, a, kind, name=name, key=key)
+                self.acronyms.setdefault(acronym, (kind, name, key))
+        for par in self.paragraphs:
+            for k, token in enumerate(par.tokens):
+                entry = self.acronyms.get(token.text)
+                if entry and par.claimed[k] is None:
+                    self.claim(par, k, k + 1, entry[0], name=entry[1], key=entry[2])
+
+    def long_form(self, par: Paragraph, a: int, acronym: str) -> int | None:
+        tokens = par.tokens
+        for first in range(a - 1, max(-1, a - 10), -1):
+            if first < a - 1 and not self.adjacent(par, first, first + 1):
+                return None
+            if tokens[first].lower in CONNECTORS:
+                continue
+            if not (par.all_caps or tokens[first].capitalized):
+                return None
+            initials = "".join(
+                part[0]
+                for t in tokens[first:a]
+                if t.lower not in CONNECTORS
+                for part in t.text.split("-")
+                if part
+            ).upper()
+            if initials == acronym.upper() or initials == acronym.upper().rstrip("S"):
+                return first
+            if len(initials) > len(acronym):
+                return None
+        return None
+
+    def suffixed_organizations(self, par: Paragraph) -> None:
+        tokens = par.tokens
+        for k, token in enumerate(tokens):
+            if (
+                token.lower not in ORG_SUFFIXES
+                or not token.capitalized
+                or par.claimed[k] is not None
+            ):
+                continue
+            if (
+                k + 1 < len(tokens)
+                and tokens[k + 1].lower in ORG_SUFFIXES
+                and tokens[k + 1].capitalized
+                and self.adjacent(par, k, k + 1)
+            ):
+                continue
+            first = k
+            absorbed = None
+            while first > 0 and self.adjacent(par, first - 1, first):
+                owner = par.claimed[first - 1]
+                if owner is not None:
+                    c = self.candidates[owner]
+                    if c.kind == "place" and c.span is None and c.first == first - 1 and first == k:
+                        absorbed = c  # "Cairo University", "Tehran University"
+                        first = c.first
+                    break
+                t = tokens[first - 1]
+                if (t.lower in ("of", "for", "and") and not par.all_caps) or (
+                    t.capitalized
+                    and t.lower not in FUNCTION_WORDS
+                    and (par.all_caps or not t.upper)
+                    and not self.is_redaction(t)
+                    and not any(p[:1].islower() for p in t.text.split("-")[1:])
+                ):
+                    first -= 1
+                else:
+                    break
+            while first < k and (
+                tokens[first].lower in CONNECTORS
+                or (tokens[first].sentence_start and tokens[first].lower in self.gaz.common)
+            ):
+                first += 1
+            words = tokens[first:k]
+            distinctive = [
+                t
+                for t in words
+                if t.lower not in CONNECTORS
+                and (
+                    t.lower in self.gaz.demonyms
+                    or (not par.all_caps and not self.is_common(t.lower))
+                )
+            ]
+            if not distinctive and absorbed is None:
+                continue
+            if absorbed is not None:
+                absorbed.dropped = True
+                for m in range(absorbed.first, absorbed.last):
+                    par.claimed[m] = None
+            text = " ".join(par.text[tokens[first].start : token.end].split())
+            self.claim(par, first, k + 1, "organization", name=text, key=organization_key(text))
+
+    def suffixed_places(self, par: Paragraph) -> None:
+        """A name before a kind of place: "Catatumbo River", "SOCUAVO DEL SUR RIVER"."""
+        tokens = par.tokens
+        for k, token in enumerate(tokens):
+            if token.lower not in PLACE_SUFFIXES or par.claimed[k] is not None or k == 0:
+                continue
+            if not (par.all_caps or token.capitalized):
+                continue
+            first = k
+            while (
+                first > 0
+                and par.claimed[first - 1] is None
+                and self.adjacent(par, first - 1, first)
+            ):
+                t = tokens[first - 1]
+                inner = t.lower in ("del", "de", "la", "el") and first < k
+                if inner or (
+                    (par.all_caps or t.capitalized)
+                    and not self.is_common(t.lower)
+                    and t.lower not in self.gaz.demonyms
+                    and not self.is_redaction(t)
+                ):
+                    first -= 1
+                else:
+                    break
+            while first < k and tokens[first].lower in ("del", "de", "la", "el"):
+                first += 1
+            if first < k:
+                text = " ".join(par.text[tokens[first].start : token.end].split())
+                name = text.title() if par.all_caps else text
+                self.claim(par, first, k + 1, "place", name=name, key=f"place:{fold(text)}")
+
+    def cued_people(self, par: Paragraph) -> None:
+        """A lone unknown word is a surname when it owns something or speaks:
+        "MUSHARRAF'S COUP", "Sawani said"."""
+        tokens = par.tokens
+        for k, t in enumerate(tokens):
+            if par.claimed[k] is not None or not self.name_like(par, t, strict=True):
+                continue
+            if len(t.text) < 3:
+                continue
+            following = tokens[k + 1].lower if k + 1 < len(tokens) else ""
+            speaks = following in SPEECH_VERBS and self.adjacent(par, k, k + 1)
+            if speaks or (t.possessive and (par.all_caps or not t.sentence_start)):
+                self.claim(par, k, k + 1, "person")
+
+    def untitled_people(self, par: Paragraph) -> None:
+        if par.all_caps:
+            return  # without capitals, two rare words in a row are as often a phrase as a name
+        tokens = par.tokens
+        k = 0
+        while k < len(tokens):
+            first = k
+            stop = k + 4
+            while k < len(tokens) and k < stop:
+                t = tokens[k]
+                owner = par.claimed[k]
+                if owner is not None:
+                    c = self.candidates[owner]
+                    # "Maria Elena Martinez": a town's name ends a name begun before it
+                    small = (t.lower,) in self.gaz.small_places
+                    if not (c.first == c.last - 1 and self.is_city(t) and c.span is None):
+                        break
+                    if k == first and not (
+                        small
+                        and k + 1 < len(tokens)
+                        and self.adjacent(par, k, k + 1)
+                        and self.name_like(par, tokens[k + 1], strict=True)
+                    ):
+                        break
+                    if k == first:
+                        stop = k + 2  # a town's name as a first name: "Heba Nassar", no more
+                elif not self.name_like(par, t, strict=True):
+                    break
+                if k == first and len(t.text) == 1:
+                    break
+                k += 1
+                if t.possessive or (k < len(tokens) and not self.adjacent(par, k - 1, k)):
+                    break
+            facility = k < len(tokens) and tokens[k].lower in FACILITIES
+            if k - first >= 2 and not facility:
+                for m in range(first, k):
+                    if par.claimed[m] is not None:
+                        self.candidates[par.claimed[m]].dropped = True
+                self.claim(par, first, k, "person")
+            k = max(k, first + 1)
+
+    def known_people(self) -> None:
+        """Names met elsewhere in the cable (or given as signer and Classified By) claim the
+        words still free: "Aliyev" after "Ilham Aliyev", "Najjar's" after "Mustafa Najjar"."""
+        phrases: dict[tuple[str, ...], bool] = {}
+        for c in self.candidates:
+            if c.kind == "person" and not c.dropped:
+                par = self.paragraphs[c.paragraph]
+                words = [t.lower for t in par.tokens[c.first : c.last]]
+                self.add_name(phrases, words)
+        for name in self.people:
+            words = [
+                w.lower() for w in TOKEN.findall(name) if w.lower() not in self.gaz.title_heads
+            ]
+            self.add_name(phrases, words)
+        if not phrases:
+            return
+        longest = max(len(p) for p in phrases)
+        for par in self.paragraphs:
+            tokens = par.tokens
+            i = 0
+            while i < len(tokens):
+                matched = 0
+                if self.takeable(par, i) and (par.all_caps or tokens[i].capitalized):
+                    for length in range(min(longest, len(tokens) - i), 0, -1):
+                        words = tuple(t.lower for t in tokens[i : i + length])
+                        if words in phrases and all(
+                            self.takeable(par, m) for m in range(i, i + length)
+                        ):
+                            if (
+                                length == 1
+                                and words[0] in self.gaz.common
+                                and (par.all_caps or tokens[i].sentence_start)
+                            ):
+                                continue
+                            matched = length
+                            break
+                if matched:
+                    for m in range(i, i + matched):
+                        if par.claimed[m] is not None:
+                            self.candidates[par.claimed[m]].dropped = True
+                    self.claim(par, i, i + matched, "person")
+                    i += matched
+                else:
+                    i += 1
+
+    def takeable(self, par: Paragraph, i: int) -> bool:
+        """Free, or only a town's name: "Sadri" the police chief, not Sadri the town."""
+        owner = par.claimed[i]
+        if owner is None:
+            return True
+        c = self.candidates[owner]
+        return c.first == i and c.last == i + 1 and c.span is None and self.is_city(par.tokens[i])
+
+    def add_name(self, phrases: dict, words: list[str]) -> None:
+        if not words:
+            return
+        phrases[tuple(words)] = True
+        surname = words[-1]
+        phrases[(surname,)] = True
+        if "-" in surname:
+            phrases[(surname.split("-")[-1],)] = True
+
+    # -- people: one entity per person within the cable -------------------------------------
+    def resolve_people(self) -> None:
+        people = [c for c in self.candidates if c.kind == "person" and not c.dropped]
+        full_by_surname: dict[str, list[Candidate]] = defaultdict(list)
+        texts = {}
+        for c in people:
+            par = self.paragraphs[c.paragraph]
+            text = " ".join(
+                par.text[par.tokens[c.first].start : par.tokens[c.last - 1].end].split()
+            )
+            texts[id(c)] = text.title() if par.all_caps or text.isupper() else text
+            parts = name_parts(text)
+            if len(parts) > 1:
+                c.key = person_key(text)
+                full_by_surname[parts[-1]].append(c)
+        known = {}
+        for name in self.people:
+            words = [w for w in TOKEN.findall(name) if w.lower() not in self.gaz.title_heads]
+            if len(words) > 1:
+                text = " ".join(words)
+                known[name_parts(text)[-1]] = (
+                    person_key(text),
+                    text.title() if text.isupper() else text,
+                )
+        for c in people:
+            if c.key:
+                continue
+            parts = name_parts(texts[id(c)])
+            surname = parts[-1] if parts else ""
+            candidates = full_by_surname.get(surname, [])
+            keys = sorted({f.key for f in candidates})
+            if len(keys) > 1 and c.title:
+                titled = sorted({f.key for f in candidates if f.title == c.title})
+                if len(titled) == 1:
+                    keys = titled
+            if len(keys) > 1:
+                before = [f for f in candidates if (f.paragraph, f.first) < (c.paragraph, c.first)]
+                keys = [before[-1].key] if before else keys[:1]
+            if keys:
+                c.key = keys[0]
+            elif surname in known:
+                c.key = known[surname][0]
+                texts.setdefault(c.key, known[surname][1])
+            else:
+                c.key = person_key(surname)
+        # display name: the fullest spelling met in the cable
+        best: dict[str, str] = {}
+        for c in people:
+            text = texts[id(c)]
+            if len(text.split()) > len(best.get(c.key, "").split()):
+                best[c.key] = text
+        for c in people:
+            c.name = best[c.key]
+
+    def run(self) -> list[EntityMention]:
+        for par in self.paragraphs:
+            self.titled_people(par)
+        for par in self.paragraphs:
+            self.gazetteer_phrases(par)
+        self.defined_acronyms()
+        self.short_forms()
+        for par in self.paragraphs:
+            self.suffixed_organizations(par)
+            self.suffixed_places(par)
+            self.untitled_people(par)
+        for par in self.paragraphs:
+            self.cued_people(par)
+        self.known_people()
+        self.resolve_people()
+        mentions = []
+        for c in self.candidates:
+            if c.dropped:
+                continue
+            par = self.paragraphs[c.paragraph]
+            start, end = c.span or (par.tokens[c.first].start, par.tokens[c.last - 1].end)
+            mentions.append(
+                EntityMention(c.paragraph, start, end, par.text[start:end], c.kind, c.name, c.key)
+            )
+        mentions.sort(key=lambda m: (m.paragraph_position, m.start))
+        return mentions
+
+
+def extract_entities(
+    paragraphs: list[str], *, tags: list[str] = (), people: list[str] = ()
+) -> list[EntityMention]:
+    """The mentions of people, organisations and places in the paragraphs of one cable."""
+    return CableExtractor(list(paragraphs), tags, people).run()

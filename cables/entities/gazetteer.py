@@ -1,0 +1,281 @@
+"""The word lists behind extraction, loaded once per process.
+
+Places come from GeoNames (CC BY 4.0; extracted to ``data/geonames-*.tsv`` by
+``data/build_places.py``: countries with their FIPS 10-4 codes, cities of 15,000 people or more,
+US states, continents) plus ``data/places.tsv``; organisations, titles, country
+adjectives come from the small files in ``data/`` (see data/README.md for their sources).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+from .keys import organization_key, place_key
+
+DATA = Path(__file__).with_name("data")
+
+# A word: letters with inner apostrophes or hyphens; or an abbreviation with dots ("U.S.").
+TOKEN = re.compile(r"(?:[A-Za-z]\.){2,}|[^\W\d_](?:[^\W\d_]|['’](?=[^\W\d_])|-(?=[^\W\d_]))*")
+
+FUNCTION_WORDS = frozenset(
+    [
+        "a",
+        "an",
+        "the",
+        "and",
+        "or",
+        "but",
+        "nor",
+        "of",
+        "for",
+        "to",
+        "in",
+        "on",
+        "at",
+        "by",
+        "with",
+        "from",
+        "into",
+        "onto",
+        "upon",
+        "as",
+        "than",
+        "then",
+        "that",
+        "this",
+        "these",
+        "those",
+        "there",
+        "here",
+        "he",
+        "she",
+        "it",
+        "they",
+        "we",
+        "you",
+        "i",
+        "his",
+        "her",
+        "its",
+        "their",
+        "our",
+        "your",
+        "my",
+        "him",
+        "them",
+        "us",
+        "me",
+        "who",
+        "whom",
+        "whose",
+        "which",
+        "what",
+        "when",
+        "where",
+        "why",
+        "how",
+        "if",
+        "while",
+        "although",
+        "though",
+        "because",
+        "since",
+        "after",
+        "before",
+        "during",
+        "until",
+        "unless",
+        "per",
+        "via",
+        "about",
+        "above",
+        "below",
+        "over",
+        "under",
+        "between",
+        "among",
+        "against",
+        "without",
+        "within",
+        "across",
+        "through",
+        "not",
+        "no",
+        "yes",
+        "also",
+        "only",
+        "even",
+        "just",
+        "all",
+        "any",
+        "some",
+        "each",
+        "every",
+        "both",
+        "either",
+        "neither",
+        "few",
+        "many",
+        "most",
+        "more",
+        "much",
+        "other",
+        "such",
+        "same",
+        "so",
+        "very",
+        "too",
+        "again",
+        "further",
+        "once",
+        "said",
+        "says",
+        "say",
+        "told",
+        "tells",
+        "according",
+        "both",
+        "mr",
+        "mrs",
+        "ms",
+        "dr",
+    ]
+)
+MONTHS = frozenset(
+    [
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+        "jan",
+        "feb",
+        "mar",
+        "apr",
+        "jun",
+        "jul",
+        "aug",
+        "sep",
+        "sept",
+        "oct",
+        "nov",
+        "dec",
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+    ]
+)
+
+
+def tokens_of(text: str) -> tuple[str, ...]:
+    return tuple(m.group().lower() for m in TOKEN.finditer(text))
+
+
+@dataclass
+class Gazetteer:
+    # lower-cased word tuple -> (kind, display name, key)
+    phrases: dict[tuple[str, ...], tuple[str, str, str]] = field(default_factory=dict)
+    # exact upper-case acronym -> (kind, display name, key)
+    acronyms: dict[str, tuple[str, str, str]] = field(default_factory=dict)
+    longest: int = 1
+    first_words: dict[str, int] = field(default_factory=dict)  # first word -> longest phrase
+    common_memo: dict[str, bool] = field(default_factory=dict)
+    common: frozenset[str] = frozenset()
+    demonyms: frozenset[str] = frozenset()
+    title_heads: frozenset[str] = frozenset()
+    title_of: frozenset[str] = frozenset()
+    fips: dict[str, tuple[str, str]] = field(default_factory=dict)  # FIPS code -> (name, key)
+    # towns under 50,000 people: too weak a signal on their own in all-capitals text
+    small_places: set[tuple[str, ...]] = field(default_factory=set)
+
+    def add(self, name: str, kind: str, display: str, key: str) -> None:
+        plain = "".join(
+            c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c)
+        )
+        for words in {tokens_of(name), tokens_of(plain)}:  # "Cúcuta" is written "CUCUTA"
+            if words and words not in self.phrases:
+                self.phrases[words] = (kind, display, key)
+                self.longest = max(self.longest, len(words))
+                self.first_words[words[0]] = max(self.first_words.get(words[0], 0), len(words))
+
+
+def _rows(name: str) -> list[list[str]]:
+    lines = (DATA / name).read_text(encoding="utf-8").splitlines()
+    return [line.split("\t") for line in lines if line.strip() and not line.startswith("#")]
+
+
+def _words(name: str) -> frozenset[str]:
+    text = (DATA / name).read_text(encoding="utf-8")
+    return frozenset(
+        w for line in text.splitlines() if not line.startswith("#") for w in line.split()
+    )
+
+
+@cache
+def gazetteer() -> Gazetteer:
+    gaz = Gazetteer()
+    gaz.common = _words("common_words.txt") | FUNCTION_WORDS | MONTHS
+    gaz.demonyms = _words("demonyms.txt")
+    titles = [line.split() for line in (DATA / "titles.txt").read_text().splitlines()]
+    gaz.title_heads = frozenset(w[1] for w in titles if len(w) == 2 and w[0] == "head")
+    gaz.title_of = frozenset(w[1] for w in titles if len(w) == 2 and w[0] == "of")
+
+    # Organisations first: "Vatican" the state body and "Vatican" the place share a name, and
+    # the cables mostly mean the Holy See as an actor.
+    for row in _rows("organizations.tsv"):
+        canonical, others, acronyms = [*row, "", ""][:3]
+        key = organization_key(canonical)
+        for name in [canonical, *filter(None, others.split("|"))]:
+            gaz.add(name, "organization", canonical, key)
+        for acronym in filter(None, acronyms.split("|")):
+            gaz.acronyms[acronym] = ("organization", canonical, key)
+
+    countries = {
+        iso: {"name": name, "fips": fips, "capital": capital}
+        for iso, fips, name, capital in _rows("geonames-countries.tsv")[1:]
+    }
+    for row in _rows("places.tsv"):
+        name, others, code = [*row, "", ""][:3]
+        if code and code in countries:
+            name = countries[code]["name"] if name not in ("Iran", "Russia", "Syria") else name
+        key = place_key(name, code)
+        for alias in [name, *filter(None, others.split("|"))]:
+            if re.fullmatch(r"[A-Z.]+", alias) and len(alias.replace(".", "")) <= 4:
+                gaz.acronyms[alias] = ("place", name, key)
+            else:
+                gaz.add(alias, "place", name, key)
+    capitals = set()
+    for code, country in countries.items():
+        key = place_key(country["name"], code)
+        gaz.add(country["name"], "place", country["name"], key)
+        if country.get("fips"):
+            gaz.fips[country["fips"]] = (country["name"], key)
+        capitals.add(country.get("capital", ""))
+    for _kind, name in _rows("geonames-regions.tsv")[1:]:  # US states, continents
+        gaz.add(name, "place", name, place_key(name))
+    for name, population in _rows("geonames-cities.tsv")[1:]:  # most populous first
+        city = {"population": int(population)}
+        words = tokens_of(name)
+        if not words or name in capitals:
+            pass
+        elif len(name) < 4 or all(w in gaz.common or w in gaz.demonyms for w in words):
+            continue
+        if city["population"] < 50000 and name not in capitals:
+            gaz.small_places.add(words)
+        gaz.add(name, "place", name, place_key(name))
+    return gaz

@@ -1,0 +1,99 @@
+"""Merge keys: one string per entity, the same in every cable, whatever the spelling."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import defaultdict
+from collections.abc import Iterable
+
+# Romanisations that cables use interchangeably for the same given name.
+_VARIANTS = {
+    "muhammad": ("mohammad", "mohammed", "muhammed", "mohamed", "mohamad", "muhamad", "mohd"),
+    "mustafa": ("mostafa", "moustafa", "mustapha", "mostapha", "moustapha"),
+    "ahmad": ("ahmed",),
+    "husayn": ("hussein", "hussain", "husein", "huseyn", "husain", "hossein", "huseyin"),
+    "hasan": ("hassan",),
+    "abdullah": ("abdallah", "abdulla"),
+    "yusuf": ("yousef", "youssef", "yusef", "yousuf", "yousif"),
+    "mahmud": ("mahmoud", "mahmood"),
+    "ali": ("aly",),
+    "umar": ("omar",),
+    "usama": ("osama",),
+    "ibrahim": ("ebrahim",),
+    "qadhafi": ("qaddafi", "gadhafi", "gaddafi", "kadhafi", "qadhafi", "qadafi"),
+}
+_CANONICAL = {v: k for k, vs in _VARIANTS.items() for v in vs}
+_SPECIAL = str.maketrans(
+    {
+        "ı": "i",
+        "ə": "e",
+        "Ə": "E",
+        "ø": "o",
+        "Ø": "O",
+        "ß": "ss",
+        "đ": "d",
+        "ł": "l",
+        "Ł": "L",
+        "’": "'",
+    }
+)
+_PARTICLES = {"al", "el", "ul"}
+
+
+def fold(text: str) -> str:
+    """Lower case ASCII letters, digits and single spaces: diacritics, hyphens, dots go."""
+    text = unicodedata.normalize("NFKD", text.translate(_SPECIAL))
+    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
+    text = re.sub(r"['`]", "", text)
+    return " ".join(re.sub(r"[^a-z0-9]+", " ", text).split())
+
+
+def name_parts(name: str) -> list[str]:
+    """The folded words of a person's name, romanisation variants unified, "al-" dropped."""
+    parts = [_CANONICAL.get(p, p) for p in fold(name).split()]
+    return [p for p in parts if p not in _PARTICLES] or parts
+
+
+def person_key(name: str) -> str:
+    """ "person:<given> <surname>" from a full name, "person:<surname>" from a surname alone.
+
+    Middle names and patronymics are left out, so "Mostafa Mohammad-Najjar" and "Mustafa Najjar"
+    share "person:mustafa najjar"."""
+    parts = name_parts(name)
+    if not parts:
+        return "person:"
+    if len(parts) == 1:
+        return f"person:{parts[0]}"
+    return f"person:{parts[0]} {parts[-1]}"
+
+
+def organization_key(name: str) -> str:
+    return f"org:{fold(name)}"
+
+
+def place_key(name: str, country_code: str = "") -> str:
+    """Countries by ISO code ("place:az"), so that names, old names and TAGS codes agree."""
+    return f"place:{country_code.lower()}" if country_code else f"place:{fold(name)}"
+
+
+def resolve_keys(keys: Iterable[str]) -> dict[str, str]:
+    """Map every key to the key it should be merged into, given all the keys of the archive.
+
+    A surname-only person key ("person:najjar") joins the one full key with that surname
+    ("person:mustafa najjar"); when several full names share the surname ("ilham aliyev",
+    "heydar aliyev") it stays apart. The answer depends on the set of keys only, never on the
+    order in which cables were imported."""
+    keys = set(keys)
+    by_surname: dict[str, set[str]] = defaultdict(set)
+    for key in keys:
+        kind, _, value = key.partition(":")
+        words = value.split()
+        if kind == "person" and len(words) > 1:
+            by_surname[words[-1]].add(key)
+    resolved = {}
+    for key in keys:
+        kind, _, value = key.partition(":")
+        full = by_surname.get(value, set()) if kind == "person" and " " not in value else set()
+        resolved[key] = next(iter(full)) if len(full) == 1 else key
+    return resolved
