@@ -1,0 +1,498 @@
+"""The benchmark: parse speed, import into fresh databases, serve with gunicorn, time pages.
+
+``run_benchmark(...)`` returns the results as a dict (what the command prints and writes as
+JSON). Imports and the web server run as subprocesses of this one, configured only through the
+environment, exactly as in production; nothing here touches the project's own database.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import re
+import secrets
+import shutil
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from urllib.parse import quote, urlsplit, urlunsplit
+
+import django
+
+from . import latency
+from .generator import DONOR_ARCHIVE, generate_corpus
+from .urls import benchmark_urls, choose_values
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent.parent
+DEFAULT_POSTGRES_URL = "postgres://postgres@127.0.0.1:5432/postgres"
+BENCH_DATABASE = "cable_archive_bench"
+_SUMMARY = re.compile(
+    r"(?P<total>\d+) inputs: (?P<imported>\d+) imported, (?P<updated>\d+) updated, "
+    r"(?P<unchanged>\d+) unchanged, (?P<rejected>\d+) rejected in (?P<seconds>[\d.]+) s"
+)
+
+
+# --------------------------------------------------------------------------- machine
+
+
+def machine_info():
+    info = {"cores": os.cpu_count(), "platform": platform.platform()}
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal:"):
+                info["memory_mb"] = int(line.split()[1]) // 1024
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                info["cpu"] = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return info
+
+
+def versions(postgres_url=None):
+    found = {
+        "python": platform.python_version(),
+        "django": django.get_version(),
+        "sqlite": sqlite3.sqlite_version,
+    }
+    if postgres_url:
+        import psycopg
+
+        try:
+            with psycopg.connect(postgres_url, connect_timeout=5) as connection:
+                found["postgresql"] = connection.execute("SHOW server_version").fetchone()[0]
+        except psycopg.Error as error:
+            found["postgresql"] = f"unreachable: {error}".splitlines()[0]
+    return found
+
+
+# --------------------------------------------------------------------------- parse speed
+
+
+def parse_speed(archive=DONOR_ARCHIVE, limit=None):
+    """parse_cable over the real pages on one core (reading the archive is not timed)."""
+    from cables.importing.readers import read_documents
+    from cables.parsing import NotACable, parse_cable
+
+    documents = [document for document in read_documents([archive]) if document.text]
+    documents = documents[:limit] if limit else documents
+    rejected = 0
+    started = time.perf_counter()
+    for document in documents:
+        try:
+            parse_cable(document.text, source=document.source)
+        except NotACable:
+            rejected += 1
+    seconds = time.perf_counter() - started
+    return {
+        "archive": str(archive),
+        "cables": len(documents),
+        "not_cables": rejected,
+        "seconds": round(seconds, 3),
+        "per_second": round(len(documents) / seconds, 1) if seconds else None,
+        "target_per_second": 500,
+    }
+
+
+# --------------------------------------------------------------------------- databases
+
+
+class Database:
+    """One fresh benchmark database: its URL for subprocesses and a connection for queries."""
+
+    def __init__(self, kind, workdir, postgres_url=DEFAULT_POSTGRES_URL, name=BENCH_DATABASE):
+        self.kind, self.name = kind, name
+        if kind == "sqlite":
+            self.path = Path(workdir) / "bench.sqlite3"
+            self.url = f"sqlite:///{self.path}"
+        elif kind == "postgres":
+            parts = urlsplit(postgres_url)
+            self.admin_url = urlunsplit(parts._replace(path="/postgres"))
+            self.url = urlunsplit(parts._replace(path=f"/{quote(name)}"))
+        else:
+            raise ValueError(f"unknown database {kind!r}: sqlite or postgres")
+
+    def create(self):
+        if self.kind == "sqlite":
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{self.path}{suffix}").unlink(missing_ok=True)
+            return
+        import psycopg
+
+        with psycopg.connect(self.admin_url, autocommit=True) as connection:
+            connection.execute(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
+            connection.execute(f'CREATE DATABASE "{self.name}"')
+
+    def drop(self):
+        if self.kind == "postgres":
+            import psycopg
+
+            with psycopg.connect(self.admin_url, autocommit=True) as connection:
+                connection.execute(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
+
+    def rows(self, sql, params=()):
+        if self.kind == "sqlite":
+            with sqlite3.connect(self.path) as connection:
+                return connection.execute(sql.replace("%s", "?"), list(params)).fetchall()
+        import psycopg
+
+        with psycopg.connect(self.url) as connection:
+            return connection.execute(sql, list(params)).fetchall()
+
+    def size(self):
+        """Bytes on disk, and per table (with its indexes), largest first."""
+        if self.kind == "sqlite":
+            with sqlite3.connect(self.path) as connection:
+                connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            total = sum(
+                Path(f"{self.path}{suffix}").stat().st_size
+                for suffix in ("", "-wal")
+                if Path(f"{self.path}{suffix}").exists()
+            )
+            try:
+                rows = self.rows(
+                    "SELECT COALESCE(m.tbl_name, s.name), "
+                    "SUM(CASE WHEN m.type = 'index' THEN 0 ELSE s.pgsize END), "
+                    "SUM(CASE WHEN m.type = 'index' THEN s.pgsize ELSE 0 END) "
+                    "FROM dbstat s LEFT JOIN sqlite_master m ON m.name = s.name "
+                    "GROUP BY 1"
+                )
+            except sqlite3.Error as error:  # SQLite built without dbstat
+                return {"bytes": total, "tables": [], "note": str(error)}
+        else:
+            total = self.rows("SELECT pg_database_size(current_database())")[0][0]
+            rows = self.rows(
+                "SELECT relname, pg_table_size(oid), pg_indexes_size(oid) FROM pg_class "
+                "WHERE relkind = 'r' AND relnamespace = 'public'::regnamespace"
+            )
+        tables = [
+            {"table": name, "bytes": data + index, "data_bytes": data, "index_bytes": index}
+            for name, data, index in rows
+        ]
+        tables.sort(key=lambda table: (-table["bytes"], table["table"]))
+        return {"bytes": total, "tables": tables}
+
+
+# --------------------------------------------------------------------------- processes
+
+
+def _manage(*args):
+    return [sys.executable, str(PROJECT_DIR / "manage.py"), *args]
+
+
+def _environment(database_url, **extra):
+    env = {key: value for key, value in os.environ.items() if key != "DJANGO_SETTINGS_MODULE"}
+    env.update({"DATABASE_URL": database_url, "PYTHONUNBUFFERED": "1", **extra})
+    return env
+
+
+def _rss_kb(pid, field="VmRSS"):
+    """Resident memory of a process in KB; RssAnon leaves out mapped files (SQLite's mmap)."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith(f"{field}:"):
+                return int(line.split()[1])
+    except (OSError, ValueError):
+        pass
+    return 0
+
+
+def _descendants(root):
+    children = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        parent = int(stat[stat.rindex(")") + 2 :].split()[1])
+        children.setdefault(parent, []).append(int(entry.name))
+    found, queue = [], [root]
+    while queue:
+        pid = queue.pop()
+        found.append(pid)
+        queue.extend(children.get(pid, []))
+    return found
+
+
+def run_measured(command, env, interval=0.1):
+    """Run a command; returns (exit code, output, wall seconds, memory peaks in MB).
+
+    Peaks: the main process's VmRSS and the whole process tree's summed VmRSS, sampled every
+    ``interval`` seconds from /proc, and ru_maxrss from wait4 (the largest single process of
+    the tree, workers included, as the kernel counted it).
+    """
+    started = time.monotonic()
+    process = subprocess.Popen(
+        command,
+        cwd=PROJECT_DIR,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    peaks = {"main": 0, "tree": 0, "anon": 0}
+    done = threading.Event()
+
+    def sample():
+        while not done.is_set():
+            peaks["main"] = max(peaks["main"], _rss_kb(process.pid))
+            peaks["anon"] = max(peaks["anon"], _rss_kb(process.pid, "RssAnon"))
+            tree = sum(_rss_kb(pid) for pid in _descendants(process.pid))
+            peaks["tree"] = max(peaks["tree"], tree)
+            done.wait(interval)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    output = process.stdout.read()
+    _, status, usage = os.wait4(process.pid, 0)
+    process.returncode = os.waitstatus_to_exitcode(status)
+    done.set()
+    sampler.join()
+    seconds = time.monotonic() - started
+    memory = {
+        "main_peak_rss_mb": round(peaks["main"] / 1024, 1),
+        "main_peak_anon_mb": round(peaks["anon"] / 1024, 1),
+        "tree_peak_rss_mb": round(peaks["tree"] / 1024, 1),
+        "largest_process_maxrss_mb": round(usage.ru_maxrss / 1024, 1),
+    }
+    return process.returncode, output, seconds, memory
+
+
+def import_corpus(database, corpus, workers):
+    """Run import_cables as a subprocess; counts, rates and memory."""
+    command = _manage("import_cables", str(corpus), "--quiet", "--workers", str(workers))
+    code, output, seconds, memory = run_measured(command, _environment(database.url))
+    matches = list(_SUMMARY.finditer(output))
+    match = matches[-1] if matches else None
+    if match is None:
+        raise RuntimeError(f"import_cables failed (exit {code}):\n{output[-3000:]}")
+    counts = {key: int(match[key]) for key in ("imported", "updated", "unchanged", "rejected")}
+    import_seconds = float(match["seconds"])
+    total = int(match["total"])
+    return {
+        "exit_code": code,
+        "inputs": total,
+        "counts": counts,
+        "seconds": round(import_seconds, 2),
+        "wall_seconds": round(seconds, 2),
+        "per_second": round(total / import_seconds, 1) if import_seconds else None,
+        "workers": workers,
+        # DEBUG on (the default) keeps up to 9,000 queries' SQL in memory: see performance.md.
+        "debug": os.environ.get("DEBUG", "1"),
+        **memory,
+        "summary": match[0],
+    }
+
+
+def _check(command, env):
+    result = subprocess.run(
+        command, cwd=PROJECT_DIR, env=env, capture_output=True, text=True, check=False
+    )
+    if result.returncode:
+        raise RuntimeError(f"{' '.join(command)} failed:\n{result.stdout}{result.stderr}")
+
+
+def _free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _gunicorn():
+    beside = Path(sys.executable).parent / "gunicorn"
+    return [str(beside)] if beside.exists() else [sys.executable, "-m", "gunicorn"]
+
+
+def serve_and_measure(database, workdir, *, requests, seconds_per_url, web_workers=2):
+    """collectstatic, start gunicorn in production mode, time every benchmark URL."""
+    static_root = Path(workdir) / "static"
+    env = _environment(
+        database.url,
+        DEBUG="0",
+        SECRET_KEY=secrets.token_urlsafe(50),
+        ALLOWED_HOSTS="127.0.0.1",
+        STATIC_ROOT=str(static_root),
+        SECURE_SSL_REDIRECT="0",
+        SECURE_HSTS_SECONDS="0",
+    )
+    _check(_manage("collectstatic", "--no-input", "-v", "0"), env)
+    port = _free_port()
+    command = [
+        *_gunicorn(),
+        "archive.wsgi",
+        "--workers",
+        str(web_workers),
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--log-level",
+        "warning",
+    ]
+    log_path = Path(workdir) / f"gunicorn-{database.kind}.log"
+    with log_path.open("w") as log:
+        server = subprocess.Popen(command, cwd=PROJECT_DIR, env=env, stdout=log, stderr=log)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            status, _, _ = latency.fetch(port, "/", timeout=5)
+            if isinstance(status, int):
+                break
+            if server.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"gunicorn did not start:\n{log_path.read_text()[-3000:]}")
+            time.sleep(0.3)
+        values = choose_values(database)
+        results = []
+        for name, what, path in benchmark_urls(values):
+            result = latency.measure(port, path, requests=requests, seconds=seconds_per_url)
+            results.append({"name": name, "what": what, **result})
+        return {"web_workers": web_workers, "urls": results}
+    finally:
+        server.send_signal(signal.SIGTERM)
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+
+
+# --------------------------------------------------------------------------- the whole run
+
+
+def run_benchmark(
+    *,
+    cables=10_000,
+    corpus=None,
+    databases=("sqlite", "postgres"),
+    seed=0,
+    workers=None,
+    requests=20,
+    seconds_per_url=20.0,
+    parse_only=False,
+    parse_limit=None,
+    postgres_url=DEFAULT_POSTGRES_URL,
+    postgres_database=BENCH_DATABASE,
+    log=print,
+):
+    workers = workers or os.cpu_count() or 1
+    results = {
+        "started": datetime.now(UTC).isoformat(timespec="seconds"),
+        "machine": machine_info(),
+        "versions": versions(postgres_url if "postgres" in databases else None),
+    }
+    log("parse speed: parse_cable over the real pages on one core")
+    results["parse"] = parse_speed(limit=parse_limit)
+    if parse_only:
+        return results
+
+    workdir = Path(tempfile.mkdtemp(prefix="cable-bench-"))
+    try:
+        if corpus is None:
+            log(f"generating a corpus of {cables:,} cables (seed {seed})")
+            corpus = workdir / "corpus"
+            summary = generate_corpus(corpus, cables=cables, seed=seed, formats=("html",))
+            results["corpus"] = {
+                "path": None,
+                "generated": True,
+                "cables": summary.cables,
+                "seed": seed,
+                "words_per_cable": round(summary.words_per_cable),
+            }
+        else:
+            results["corpus"] = {"path": str(corpus), "generated": False}
+        results["databases"] = {}
+        for kind in databases:
+            database = Database(kind, workdir, postgres_url, postgres_database)
+            log(f"{kind}: fresh database, migrate")
+            database.create()
+            try:
+                _check(_manage("migrate", "--no-input", "-v", "0"), _environment(database.url))
+                log(f"{kind}: import")
+                first = import_corpus(database, corpus, workers)
+                log(f"{kind}: {first['summary']}; re-import")
+                again = import_corpus(database, corpus, workers)
+                log(f"{kind}: {again['summary']}; serving with gunicorn")
+                size = database.size()
+                web = serve_and_measure(
+                    database, workdir, requests=requests, seconds_per_url=seconds_per_url
+                )
+            finally:
+                database.drop()
+            results["databases"][kind] = {
+                "import": first,
+                "reimport": again,
+                "reimport_speedup": round(first["seconds"] / again["seconds"], 1)
+                if again["seconds"]
+                else None,
+                "size": size,
+                "web": web,
+            }
+        results["corpus"].setdefault(
+            "cables", next(iter(results["databases"].values()))["import"]["inputs"]
+        )
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+    return results
+
+
+# --------------------------------------------------------------------------- report
+
+
+def _mb(value):
+    return f"{value / 1_048_576:,.1f} MB"
+
+
+def report(results):
+    """The results as a plain text table."""
+    lines = []
+    machine, versions_ = results["machine"], results["versions"]
+    lines.append(
+        f"machine: {machine.get('cores')} cores, {machine.get('memory_mb', 0):,} MB, "
+        f"{machine.get('cpu', '?')}"
+    )
+    lines.append("versions: " + ", ".join(f"{key} {value}" for key, value in versions_.items()))
+    parse = results["parse"]
+    lines.append(
+        f"parse: {parse['cables']} real pages in {parse['seconds']} s on one core: "
+        f"{parse['per_second']} cables/s (target {parse['target_per_second']}/s)"
+    )
+    corpus = results.get("corpus")
+    if corpus:
+        lines.append(f"corpus: {corpus.get('cables')} cables, {corpus.get('path') or 'generated'}")
+    for kind, data in results.get("databases", {}).items():
+        first, again = data["import"], data["reimport"]
+        lines.append("")
+        lines.append(f"== {kind}")
+        lines.append(
+            f"import: {first['inputs']} inputs {first['counts']} in {first['seconds']} s "
+            f"({first['per_second']}/s, {first['workers']} workers, wall {first['wall_seconds']} "
+            f"s); peak RSS main {first['main_peak_rss_mb']} MB (anonymous "
+            f"{first['main_peak_anon_mb']} MB), tree "
+            f"{first['tree_peak_rss_mb']} MB, largest process {first['largest_process_maxrss_mb']}"
+            " MB"
+        )
+        lines.append(
+            f"re-import: {again['counts']} in {again['seconds']} s "
+            f"({data['reimport_speedup']}x faster than the first import)"
+        )
+        size = data["size"]
+        tables = ", ".join(f"{t['table']} {_mb(t['bytes'])}" for t in size["tables"][:6])
+        lines.append(f"size: {_mb(size['bytes'])}; {tables}")
+        lines.append(
+            f"{'url':<22} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'req':>4} {'err':>4}  path"
+        )
+        for url in data["web"]["urls"]:
+            flag = "" if not url["errors"] else f"  ERROR {','.join(url['statuses'])}"
+            lines.append(
+                f"{url['name']:<22} {url['p50_ms']:>8} {url['p95_ms']:>8} {url['p99_ms']:>8} "
+                f"{url['requests']:>4} {url['errors']:>4}  {url['path']}{flag}"
+            )
+    return "\n".join(lines)
