@@ -154,6 +154,8 @@ class Cable(models.Model):
             models.Index(fields=["origin", "created"], name="cable_origin_idx"),
             models.Index(fields=["year", "month"], name="cable_year_month_idx"),
             models.Index(fields=["precedence"], name="cable_precedence_idx"),
+            # Re-imports: a document whose text is already stored is skipped before parsing.
+            models.Index(fields=["content_hash"], name="cable_content_hash_idx"),
         ]
 
     def __str__(self):

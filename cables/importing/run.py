@@ -15,10 +15,10 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.db import connection
+from django.db import connection, reset_queries
 
 from .readers import count_inputs, read_documents
-from .records import Outcome, build_record
+from .records import build_record
 from .writer import (
     IMPORTED,
     OUTCOMES,
@@ -85,23 +85,23 @@ class Progress:
         self.stream.flush()
 
 
-def parsed_chunks(documents, workers):
-    """Outcomes of the documents, chunk by chunk; the next chunk parses while one is written."""
-    chunks = iter(lambda: list(itertools.islice(documents, CHUNK_SIZE)), [])
+def parsed_chunks(chunks, workers):
+    """For each (documents to parse, extra) pair, yields (outcomes, extra); the next chunk
+    parses in the worker processes while the caller writes the current one."""
     if workers <= 1:
-        for chunk in chunks:
-            yield [build_record(document) for document in chunk]
+        for documents, extra in chunks:
+            yield [build_record(document) for document in documents], extra
         return
     context = multiprocessing.get_context("spawn")
     with context.Pool(workers) as pool:
         pending = None
-        for chunk in chunks:
-            started = pool.map_async(build_record, chunk, chunksize=8)
+        for documents, extra in chunks:
+            started = (pool.map_async(build_record, documents, chunksize=8), extra)
             if pending is not None:
-                yield pending.get()
+                yield pending[0].get(), pending[1]
             pending = started
         if pending is not None:
-            yield pending.get()
+            yield pending[0].get(), pending[1]
 
 
 def import_paths(paths, *, workers=None, report=None, stdout=None, quiet=False) -> Summary:
@@ -116,36 +116,42 @@ def import_paths(paths, *, workers=None, report=None, stdout=None, quiet=False) 
         with connection.cursor() as cursor:
             cursor.execute("SET statement_timeout = 0")
 
-    for outcomes in parsed_chunks(read_documents(paths), workers):
+    def chunks():
+        """Chunks of documents to parse, with the ones already stored set aside unparsed."""
+        documents = read_documents(paths)
+        while chunk := list(itertools.islice(documents, CHUNK_SIZE)):
+            stored = writer.already_stored(chunk)
+            fresh = [document for index, document in enumerate(chunk) if index not in stored]
+            yield fresh, [(chunk[index], reference_id) for index, reference_id in stored.items()]
+
+    def account(source, result, note="", reference_id=None, notes=()):
+        summary.counts[result] += 1
+        if result == REJECTED:
+            summary.rejected.append((source, note))
+        if report is not None:
+            line = {"source": source, "outcome": result, "reference_id": reference_id}
+            if note:
+                line["reason" if result == REJECTED else "note"] = note
+            if notes:
+                line["notes"] = list(notes)
+            report.write(json.dumps(line) + "\n")
+
+    for outcomes, stored in parsed_chunks(chunks(), workers):
+        for document, reference_id in stored:
+            account(document.source, UNCHANGED, reference_id=reference_id, notes=document.notes)
         records = [outcome.record for outcome in outcomes if outcome.record is not None]
         written = {id(record): (result, note) for record, result, note in writer.write(records)}
         for outcome in outcomes:
             if outcome.record is None:
-                result, note = REJECTED, outcome.reason
-                summary.rejected.append((outcome.source, outcome.reason))
+                account(outcome.source, REJECTED, outcome.reason, notes=outcome.notes)
             else:
                 result, note = written[id(outcome.record)]
-            summary.counts[result] += 1
-            if report is not None:
-                report.write(json.dumps(report_line(outcome, result, note)) + "\n")
+                account(outcome.source, result, note, outcome.record.reference_id, outcome.notes)
+        # With DEBUG on, Django keeps every query's SQL, whole cable bodies included.
+        reset_queries()
         progress.update(summary.total)
 
     refresh_tag_counts()
     summary.seconds = time.monotonic() - started
     progress.update(summary.total, final=True)
     return summary
-
-
-def report_line(outcome: Outcome, result, note):
-    line = {
-        "source": outcome.source,
-        "outcome": result,
-        "reference_id": outcome.record.reference_id if outcome.record else None,
-    }
-    if result == REJECTED:
-        line["reason"] = note
-    elif note:
-        line["note"] = note
-    if outcome.notes:
-        line["notes"] = outcome.notes
-    return line

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.db.models import Count, OuterRef, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Length
 
 from cables.models import Cable, CableTag, Caveat, Paragraph, Reference, Tag
 
@@ -30,6 +30,33 @@ class BatchWriter:
         self.tag_ids = {}
         self.caveat_ids = {}
         self.after_write = []  # callables(cable_ids) run inside each batch's transaction
+
+    def already_stored(self, documents) -> dict[int, str]:
+        """The documents whose exact text is stored already: index in the list → reference ID.
+
+        They need no parsing. A document whose container names another cable, or whose cable
+        has been given another text earlier in this run, is left to the usual comparison.
+        """
+        hashes = {document.content_hash for document in documents if document.error is None}
+        if not hashes:
+            return {}
+        stored = {
+            content_hash: (reference_id, body_length, source)
+            for content_hash, reference_id, body_length, source in Cable.objects.filter(
+                content_hash__in=hashes
+            ).values_list("content_hash", "reference_id", Length("body"), "source")
+        }
+        found = {}
+        for index, document in enumerate(documents):
+            if document.error is not None or document.content_hash not in stored:
+                continue
+            reference_id, body_length, source = stored[document.content_hash]
+            named = (document.metadata or {}).get("reference_id")
+            if (named and named.upper() != reference_id) or reference_id in self.written:
+                continue
+            self.written[reference_id] = (document.content_hash, body_length, source)
+            found[index] = reference_id
+        return found
 
     def write(self, records: list[CableRecord]) -> list[tuple[CableRecord, str, str]]:
         """Write one batch; returns (record, outcome, note) for each record, in order."""

@@ -409,4 +409,8 @@ class Migration(migrations.Migration):
             model_name="cable",
             index=models.Index(fields=["precedence"], name="cable_precedence_idx"),
         ),
+        migrations.AddIndex(
+            model_name="cable",
+            index=models.Index(fields=["content_hash"], name="cable_content_hash_idx"),
+        ),
     ]
