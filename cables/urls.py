@@ -9,6 +9,10 @@ urlpatterns = [
     path("cables/", listing.cable_list, name="list"),
     path("cables/<str:reference_id>/", cable.cable_detail, name="detail"),
     path("cables/<str:reference_id>/p<str:number>/", cable.paragraph_detail, name="paragraph"),
-    path("tags/<str:code>/", pages.tag_detail, name="tag"),
+    path("tags/", pages.tags_glossary, name="tags"),
+    # TAGS codes as printed can hold a slash ("UNGA/C-6, CS").
+    path("tags/<path:code>/", pages.tag_detail, name="tag"),
+    path("origins/", pages.origins, name="origins"),
+    path("origins/<str:code>/", pages.origin_detail, name="origin"),
     path("entities/<slug:slug>/", pages.entity_detail, name="entity"),
 ]

@@ -1,25 +1,187 @@
-"""The cable list."""
+"""The cable list: filters, facets and timeline as HTML, the same view as JSON, every match as CSV.
 
-from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+The query string is validated by cables.filtering, counted by cables.facets; this module only
+fetches the page and renders it. The JSON schema is documented in docs/json.md.
+"""
+
+import csv
+
+from django.db.models import Prefetch
+from django.http import HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import render
 
-from cables.models import Cable
+from cables.facets import count_list, timeline_json
+from cables.filtering import PAGE_SIZE, SORTS, fetch_page, ordered, parse_list_query
+from cables.models import CableTag
 
-PAGE_SIZE = 50
+JSON_SCHEMA = "cable-archive/list/1"
+ROW_FIELDS = (
+    "reference_id",
+    "created",
+    "year",
+    "subject",
+    "origin",
+    "origin_name",
+    "label",
+    "classification",
+    "precedence",
+)
+CSV_COLUMNS = [
+    "reference_id",
+    "created",
+    "origin",
+    "origin_name",
+    "classification",
+    "label",
+    "precedence",
+    "tags",
+    "subject",
+    "url",
+]
+
+
+def with_tags(cables):
+    """Each cable's TAGS in printed order, in one more query per page (or per CSV chunk)."""
+    tags = CableTag.objects.select_related("tag").only("cable_id", "tag__code", "tag__meaning")
+    return cables.only(*ROW_FIELDS).prefetch_related(
+        Prefetch("cable_tags", queryset=tags.order_by("position"), to_attr="listed_tags")
+    )
 
 
 def cable_list(request):
-    cables = Cable.objects.only(
-        "reference_id", "created", "subject", "origin_name", "label", "classification"
-    )
-    paginator = Paginator(cables, PAGE_SIZE)
-    try:
-        page = paginator.page(request.GET.get("page", 1))
-    except (EmptyPage, PageNotAnInteger):
-        return render(
-            request,
-            "cables/bad_request.html",
-            {"message": "That page number does not exist in this list."},
-            status=400,
+    query, errors = parse_list_query(request.GET, request.path)
+    if errors:
+        return bad_request(request, errors)
+    if query.format == "csv":
+        return csv_response(query)
+
+    page = fetch_page(query, with_tags(query.cables()))
+    counts = count_list(query)
+    if query.format == "json":
+        body = list_json(request, query, page, counts)
+        return JsonResponse(body, json_dumps_params={"indent": 1})
+
+    chosen_tags = set(query.values.get("tag", []))
+    for cable in page.cables:
+        cable.tag_links = [
+            {
+                "code": row.tag.code,
+                "meaning": row.tag.meaning,
+                "url": None if row.tag.code in chosen_tags else query.toggled("tag", row.tag.code),
+            }
+            for row in cable.listed_tags
+        ]
+    html_query = query
+    context = {
+        "query": html_query,
+        "cables": page.cables,
+        "page": page,
+        "first_number": page.offset + 1 if page.offset is not None else None,
+        "last_number": page.offset + len(page.cables) if page.offset is not None else None,
+        "total": counts.total,
+        "facets": counts.facets,
+        "timeline": counts.timeline,
+        "notices": query.notices + counts.notices,
+        "chosen": query.removal_links(),
+        "clear_url": query.cleared(),
+        "sorts": [
+            {"key": key, "label": label, "url": query.url(sort=key), "current": key == query.sort}
+            for key, label in SORTS.items()
+            if key != "relevance" or query.search
+        ],
+        "hidden_fields": [(k, v) for k, v in query.params() if k not in ("q", "from", "to")],
+        "hidden_fields_search": [(k, v) for k, v in query.params() if k not in ("q", "sort")],
+        "json_url": query.url(format="json"),
+        "csv_url": query.url(format="csv"),
+        "values": query.values,
+    }
+    return render(request, "cables/list.html", context)
+
+
+def bad_request(request, errors):
+    output = request.GET.get("format", "").strip().lower()
+    if output == "json":
+        return JsonResponse({"schema": JSON_SCHEMA, "errors": errors}, status=400)
+    if output == "csv":
+        return HttpResponse(
+            "\n".join(errors) + "\n", status=400, content_type="text/plain; charset=utf-8"
         )
-    return render(request, "cables/list.html", {"page": page, "cables": page.object_list})
+    return render(request, "cables/list_error.html", {"messages": errors}, status=400)
+
+
+def list_json(request, query, page, counts):
+    return {
+        "schema": JSON_SCHEMA,
+        "url": request.get_full_path(),
+        "filters": {
+            key: [v.isoformat() if hasattr(v, "isoformat") else v for v in value]
+            if isinstance(value, list)
+            else (value.isoformat() if hasattr(value, "isoformat") else value)
+            for key, value in query.values.items()
+        },
+        "sort": query.sort,
+        "total": counts.total.as_json(),
+        "page": {
+            "size": PAGE_SIZE,
+            "offset": page.offset,
+            "count": len(page.cables),
+            "next_url": page.next_url,
+            "previous_url": page.previous_url,
+            "first_url": page.first_url,
+        },
+        "results": [cable_json(request, cable) for cable in page.cables],
+        "facets": {facet.name: facet.as_json() for facet in counts.facets},
+        "timeline": timeline_json(counts.timeline),
+        "notices": query.notices + counts.notices,
+        "csv_url": query.url(format="csv"),
+    }
+
+
+def cable_json(request, cable):
+    return {
+        "reference_id": cable.reference_id,
+        "url": cable.get_absolute_url(),
+        "created": cable.created.isoformat().replace("+00:00", "Z") if cable.created else None,
+        "origin": cable.origin,
+        "origin_name": cable.origin_name,
+        "classification": cable.classification,
+        "label": cable.label,
+        "precedence": cable.precedence,
+        "subject": cable.subject,
+        "tags": [row.tag.code for row in cable.listed_tags],
+    }
+
+
+class Echo:
+    """A file-like object that hands back what is written, for csv.writer in a stream."""
+
+    def write(self, value):
+        return value
+
+
+def csv_response(query):
+    response = StreamingHttpResponse(csv_rows(query), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="cables.csv"'
+    return response
+
+
+def csv_rows(query):
+    """Every matching cable, in the list's order, in constant memory."""
+    writer = csv.writer(Echo())
+    yield writer.writerow(CSV_COLUMNS)
+    cables = with_tags(ordered(query.cables(), query.sort))
+    for cable in cables.iterator(chunk_size=1000):
+        yield writer.writerow(
+            [
+                cable.reference_id,
+                cable.created.isoformat().replace("+00:00", "Z") if cable.created else "",
+                cable.origin,
+                cable.origin_name,
+                cable.classification,
+                cable.label,
+                cable.precedence,
+                " ".join(row.tag.code for row in cable.listed_tags),
+                cable.subject,
+                cable.get_absolute_url(),
+            ]
+        )

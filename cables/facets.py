@@ -1,0 +1,477 @@
+"""Facet counts, the total and the timeline of the cable list, counted in the database.
+
+`count_list(query)` is the one entry point: it returns the total, every facet and the
+timeline for a `ListQuery` (cables.filtering), in a fixed number of queries whatever the data.
+
+What a count means: for a value not yet chosen, the count is the number of cables the list
+would have after adding it, which is the total of the page its link leads to.
+- Facets whose values are alternatives (classification, origin, year: OR) count against all
+  filters but their own, grouped in one query; the count of "chosen values plus this one" is
+  then summed from the groups.
+- Facets whose values must all hold (tag, caveat, marking: AND) count within the current list,
+  through the many-to-many table filtered by `cable_id__in=<the filtered cables>`.
+Each facet query runs under a time budget; a facet past it is skipped with a note instead of
+slowing the page (PostgreSQL: `statement_timeout` set locally in a savepoint; SQLite: a progress
+handler that interrupts the query).
+"""
+
+from __future__ import annotations
+
+import calendar
+import contextlib
+import time
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db import OperationalError, connection, transaction
+from django.db.models import Count, Max, Q
+
+from cables.filtering import ListQuery
+from cables.models import CLASSIFICATION_ORDER, Cable, CableTag, Paragraph, PortionLevel, Tag
+
+SHOWN = 10  # values shown in a facet box before "more"
+EXPANDED = 200  # values shown when the facet is expanded (expand=<facet>)
+TITLES = {
+    "classification": "Classification",
+    "tag": "TAGS",
+    "origin": "Origin",
+    "year": "Year",
+    "caveat": "Caveat",
+    "marking": "Paragraph marking",
+}
+MARKING_NAMES = {level.value: level.label for level in PortionLevel if level.value}
+
+
+def budget_ms():
+    return getattr(settings, "FACET_TIME_BUDGET_MS", 500)
+
+
+class TooSlow(Exception):
+    """A query ran past its time budget and was stopped."""
+
+
+@contextlib.contextmanager
+def time_budget(milliseconds):
+    """Stop the queries run inside after `milliseconds`, raising TooSlow."""
+    try:
+        if connection.vendor == "postgresql":
+            with transaction.atomic():
+                with connection.cursor() as cursor:
+                    # 0 would mean "no limit": a budget is at least a millisecond.
+                    cursor.execute(
+                        "SELECT set_config('statement_timeout', %s, true)",
+                        [str(max(1, int(milliseconds)))],
+                    )
+                yield
+        elif connection.vendor == "sqlite":
+            connection.ensure_connection()
+            deadline = time.monotonic() + milliseconds / 1000
+            connection.connection.set_progress_handler(lambda: time.monotonic() > deadline, 2000)
+            try:
+                yield
+            finally:
+                connection.connection.set_progress_handler(None, 0)
+        else:
+            yield
+    except OperationalError as error:
+        if is_timeout(error):
+            raise TooSlow from error
+        raise
+
+
+def is_timeout(error):
+    cause = error.__cause__
+    return "statement timeout" in str(cause) or "interrupted" in str(cause)
+
+
+def within_budget(run, milliseconds=None):
+    """run() under the time budget; None when it took too long."""
+    try:
+        with time_budget(budget_ms() if milliseconds is None else milliseconds):
+            return run()
+    except TooSlow:
+        return None
+
+
+@dataclass
+class Total:
+    count: int | None
+    exact: bool
+
+    def as_json(self):
+        return {"count": self.count, "exact": self.exact}
+
+
+@dataclass
+class Facet:
+    name: str
+    combine: str  # "and" or "or"
+    values: list = field(default_factory=list)
+    truncated: bool = False
+    more_url: str | None = None
+    skipped: bool = False
+
+    @property
+    def title(self):
+        return TITLES[self.name]
+
+    @property
+    def chosen(self):
+        return [value for value in self.values if value["selected"]]
+
+    @property
+    def shown(self):
+        """Unchosen values for the box: the top ones, the rest behind "more"."""
+        return [value for value in self.values if not value["selected"]]
+
+    def as_json(self):
+        return {
+            "name": self.name,
+            "title": self.title,
+            "combine": self.combine,
+            "skipped": self.skipped,
+            "truncated": self.truncated,
+            "more_url": self.more_url,
+            "values": [
+                {key: value[key] for key in ("value", "label", "count", "selected", "toggle_url")}
+                | ({"parent": value["parent"]} if value.get("parent") else {})
+                for value in self.values
+            ],
+        }
+
+
+@dataclass
+class Counts:
+    total: Total
+    facets: list
+    timeline: dict | None
+    notices: list
+
+
+FACET_NAMES = ("classification", "tag", "origin", "year", "caveat", "marking")
+
+
+def count_list(query: ListQuery, *, names=FACET_NAMES, total=True):
+    """The total, the facets (all, or these `names`) and the timeline for this list."""
+    notices = []
+    result_total = count_total(query) if total else Total(None, False)
+    facets = []
+    year_groups = None
+    for name in names:
+        limit = EXPANDED if name in query.expand else SHOWN
+        counter = COUNTERS[name]
+        facet = within_budget(lambda counter=counter, limit=limit: counter(query, limit))
+        if facet is None:
+            facet = Facet(name, "and" if name in ("tag", "caveat", "marking") else "or")
+            facet.skipped = True
+            notices.append(f"{TITLES[name]} facet skipped: took too long.")
+        elif name == "year":
+            facet, year_groups = facet
+        if facet.truncated and name not in query.expand:
+            facet.more_url = query.expanded(name)
+        if facet.combine == "and" and result_total.exact:
+            for value in facet.chosen:
+                value["count"] = result_total.count
+        facets.append(facet)
+    timeline = within_budget(lambda: build_timeline(query, year_groups))
+    if timeline is None:
+        notices.append("Timeline skipped: took too long.")
+    return Counts(result_total, facets, timeline, notices)
+
+
+def count_total(query):
+    """Exact when it fits the budget, else PostgreSQL's estimate ("about N"), else unknown."""
+    cables = query.cables()
+    exact = within_budget(lambda: cables.count(), budget_ms() * 2)
+    if exact is not None:
+        return Total(exact, True)
+    if connection.vendor == "postgresql":
+        sql, params = cables.values("pk").query.sql_with_params()
+        with connection.cursor() as cursor:
+            cursor.execute("EXPLAIN (FORMAT JSON) " + sql, params)
+            plan = cursor.fetchone()[0]
+        plan = plan[0] if isinstance(plan, list) else plan
+        return Total(int(plan["Plan"]["Plan Rows"]), False)
+    return Total(None, False)
+
+
+# "Or" facets: one GROUP BY against every filter but the facet's own, then sums in Python.
+
+
+def or_values(query, name, groups, candidates, matches, label):
+    """Facet values with the count of the list each value's link leads to."""
+    chosen = list(query.values.get(name, []))
+    values = []
+    for candidate in dict.fromkeys(chosen + candidates):
+        selected = candidate in chosen
+        alone = sum(n for group, n in groups if matches(group, candidate))
+        if selected or not chosen:
+            count = alone
+        else:
+            count = sum(
+                n for group, n in groups if any(matches(group, v) for v in [*chosen, candidate])
+            )
+        if alone or selected:
+            values.append(
+                {
+                    "value": candidate,
+                    "label": label(candidate),
+                    "count": count,
+                    "alone": alone,
+                    "selected": selected,
+                    "toggle_url": query.toggled(name, candidate),
+                }
+            )
+    return values
+
+
+def classification_facet(query, limit):
+    rows = (
+        query.cables(exclude={"classification"})
+        .values("classification", "label")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    groups = [((row["classification"], row["label"]), row["n"]) for row in rows]
+    levels = list(reversed(CLASSIFICATION_ORDER))
+    candidates = []
+    parents = {}
+    for level in levels:
+        candidates.append(level)
+        labels = sorted({g[1] for g, _ in groups if g[0] == level and g[1] != level})
+        for label in labels:
+            candidates.append(label)
+            parents[label] = level
+
+    def matches(group, value):
+        return group[0] == value if value in CLASSIFICATION_ORDER else group[1] == value
+
+    values = or_values(query, "classification", groups, candidates, matches, lambda v: "")
+    for value in values:
+        value["parent"] = parents.get(value["value"], "")
+    return Facet("classification", "or", values)
+
+
+def origin_facet(query, limit):
+    rows = (
+        query.cables(exclude={"origin"})
+        .values("origin")
+        .annotate(n=Count("pk"), name=Max("origin_name"))
+        .order_by()
+    )
+    names = {row["origin"]: row["name"] for row in rows}
+    names.update(query.names.get("origin", {}))
+    groups = [(row["origin"], row["n"]) for row in rows]
+    candidates = [origin for origin, n in sorted(groups, key=lambda g: (-g[1], g[0]))]
+    values = or_values(
+        query, "origin", groups, candidates, lambda g, v: g == v, lambda v: names.get(v, "")
+    )
+    return truncate(Facet("origin", "or", values), limit)
+
+
+def year_facet(query, limit):
+    rows = query.cables(exclude={"year"}).values("year").annotate(n=Count("pk")).order_by()
+    groups = [(row["year"], row["n"]) for row in rows if row["year"] is not None]
+    candidates = [year for year, n in sorted(groups, key=lambda g: (-g[1], -g[0]))]
+    values = or_values(query, "year", groups, candidates, lambda g, v: g == v, lambda v: "")
+    return truncate(Facet("year", "or", values), limit), dict(groups)
+
+
+def truncate(facet, limit):
+    chosen, others = facet.chosen, facet.shown
+    others.sort(key=lambda value: (-value.pop("alone", 0), str(value["value"])))
+    for value in chosen:
+        value.pop("alone", None)
+    facet.truncated = len(others) > limit
+    facet.values = chosen + others[:limit]
+    return facet
+
+
+# "And" facets: counted within the current list through the many-to-many rows.
+
+
+def current_ids(query):
+    """The filtered cables as a subquery of ids, or None when nothing is filtered."""
+    return query.cables().values("pk") if query.is_filtered else None
+
+
+def and_values(query, name, rows, limit, labels):
+    chosen = list(query.values.get(name, []))
+    values = [
+        {
+            "value": code,
+            "label": labels.get(code, ""),
+            "count": None,
+            "selected": True,
+            "toggle_url": query.toggled(name, code),
+        }
+        for code in chosen
+    ]
+    for code, label, count in rows[:limit]:
+        values.append(
+            {
+                "value": code,
+                "label": label,
+                "count": count,
+                "selected": False,
+                "toggle_url": query.toggled(name, code),
+            }
+        )
+    facet = Facet(name, "and", values, truncated=len(rows) > limit)
+    return facet
+
+
+def tag_facet(query, limit):
+    chosen = query.values.get("tag", [])
+    ids = current_ids(query)
+    if ids is None:
+        # The whole archive: the counts the importer keeps on each tag.
+        tags = Tag.objects.filter(cable_count__gt=0).order_by("-cable_count", "code")
+        rows = [(t.code, t.meaning, t.cable_count) for t in tags[: limit + 1]]
+    else:
+        counted = (
+            CableTag.objects.filter(cable_id__in=ids)
+            .exclude(tag__code__in=chosen)
+            .values("tag__code", "tag__meaning")
+            .annotate(n=Count("cable_id"))
+            .order_by("-n", "tag__code")[: limit + 1]
+        )
+        rows = [(row["tag__code"], row["tag__meaning"], row["n"]) for row in counted]
+    return and_values(query, "tag", rows, limit, query.names.get("tag", {}))
+
+
+def caveat_facet(query, limit):
+    chosen = query.values.get("caveat", [])
+    through = Cable.caveats.through.objects.all()
+    ids = current_ids(query)
+    if ids is not None:
+        through = through.filter(cable_id__in=ids)
+    counted = (
+        through.exclude(caveat__code__in=chosen)
+        .values("caveat__code", "caveat__meaning")
+        .annotate(n=Count("cable_id"))
+        .order_by("-n", "caveat__code")[: limit + 1]
+    )
+    rows = [(row["caveat__code"], row["caveat__meaning"], row["n"]) for row in counted]
+    return and_values(query, "caveat", rows, limit, query.names.get("caveat", {}))
+
+
+def marking_facet(query, limit):
+    chosen = query.values.get("marking", [])
+    wanted = [level for level in MARKING_NAMES if level not in chosen]
+    counts = query.cables().aggregate(
+        **{
+            f"level_{level}": Count(
+                "pk", filter=Q(pk__in=Paragraph.objects.filter(level=level).values("cable_id"))
+            )
+            for level in wanted
+        }
+    )
+    rows = [
+        (level, MARKING_NAMES[level], counts[f"level_{level}"])
+        for level in wanted
+        if counts[f"level_{level}"]
+    ]
+    rows.sort(key=lambda row: -row[2])
+    return and_values(query, "marking", rows, limit, MARKING_NAMES)
+
+
+COUNTERS = {
+    "classification": classification_facet,
+    "tag": tag_facet,
+    "origin": origin_facet,
+    "year": year_facet,
+    "caveat": caveat_facet,
+    "marking": marking_facet,
+}
+
+
+# The timeline: cables per year, or per month once one year is chosen.
+
+WIDTH, HEIGHT, LABEL_SPACE = 720, 120, 18
+
+
+def build_timeline(query, year_groups=None):
+    """Bars for an SVG chart: each with its count, its link and its geometry."""
+    years = query.values.get("year", [])
+    months = query.values.get("month", [])
+    if len(years) == 1:
+        year = years[0]
+        rows = query.cables(exclude={"month"}).values("month").annotate(n=Count("pk")).order_by()
+        counts = {row["month"]: row["n"] for row in rows if row["month"]}
+        periods = [
+            (
+                month,
+                calendar.month_abbr[month],
+                f"{calendar.month_name[month]} {year}",
+                month in months,
+                query.replaced(month=[month]),
+            )
+            for month in range(1, 13)
+        ]
+        unit, title = "month", f"Cables per month in {year}"
+        zoom_out = query.replaced(year=None, month=None)
+    else:
+        if year_groups is None:
+            rows = query.cables(exclude={"year"}).values("year").annotate(n=Count("pk"))
+            year_groups = {row["year"]: row["n"] for row in rows.order_by() if row["year"]}
+        counts = year_groups
+        if not counts:
+            return {"unit": "year", "title": "Cables per year", "bars": [], "width": WIDTH}
+        span = range(min(counts), max(counts) + 1)
+        periods = [
+            (year, str(year), str(year), year in years, query.replaced(year=[year]))
+            for year in span
+        ]
+        unit, title, zoom_out = "year", "Cables per year", None
+    return draw(unit, title, periods, counts) | {"zoom_out_url": zoom_out}
+
+
+def draw(unit, title, periods, counts):
+    tallest = max([counts.get(key, 0) for key, *_ in periods] + [1])
+    slot = WIDTH / len(periods)
+    gap = min(2.0, slot * 0.2)
+    plot = HEIGHT - LABEL_SPACE
+    every = 1 if len(periods) <= 24 else 5
+    bars = []
+    for index, (key, short, long, selected, url) in enumerate(periods):
+        count = counts.get(key, 0)
+        height = round(plot * count / tallest, 1) if count else 0
+        if count and height < 1:
+            height = 1
+        bars.append(
+            {
+                "period": key,
+                "label": long,
+                "count": count,
+                "selected": selected,
+                "url": url,
+                "x": round(index * slot + gap / 2, 1),
+                "width": round(slot - gap, 1),
+                "y": round(plot - height, 1),
+                "height": height,
+                "text_x": round(index * slot + slot / 2, 1),
+                "tick": short if (unit == "month" or key % every == 0) else "",
+            }
+        )
+    return {
+        "unit": unit,
+        "title": title,
+        "bars": bars,
+        "width": WIDTH,
+        "height": HEIGHT,
+        "plot_height": plot,
+        "tallest": tallest,
+    }
+
+
+def timeline_json(timeline):
+    if timeline is None:
+        return None
+    return {
+        "unit": timeline["unit"],
+        "bars": [
+            {"period": bar["period"], "count": bar["count"], "url": bar["url"]}
+            for bar in timeline["bars"]
+        ],
+    }
