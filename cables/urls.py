@@ -1,12 +1,13 @@
 from django.urls import path
 
-from .views import cable, listing, pages
+from .views import cable, listing, pages, search
 
 app_name = "cables"
 
 urlpatterns = [
     path("", pages.home, name="home"),
     path("cables/", listing.cable_list, name="list"),
+    path("paragraphs/", search.paragraph_search, name="paragraphs"),
     path("cables/<str:reference_id>/", cable.cable_detail, name="detail"),
     path("cables/<str:reference_id>/p<str:number>/", cable.paragraph_detail, name="paragraph"),
     path("tags/", pages.tags_glossary, name="tags"),

@@ -1,0 +1,717 @@
+"""Full-text search over paragraph text and cable subjects, on SQLite and PostgreSQL alike.
+
+Every caller (the cable list, /paragraphs/, their JSON and CSV) goes through this module:
+
+    query = parse_query(text)                  # SearchQuery, or raises SearchQueryError
+    filter_paragraphs(paragraphs, query)       # Paragraph queryset: paragraphs that match
+    filter_cables(cables, query)               # Cable queryset: cables that match (subquery)
+    rank_cables(cables, query)                 # filter_cables + annotate search_rank + order
+    cable_rank(query)                          # the rank expression alone (higher is better)
+    paragraph_rank(query)                      # the same for paragraphs
+    best_snippets(cable_ids, query)            # {cable_id: Snippet} of each cable's best paragraph
+    snippets(paragraph_ids, query)             # {paragraph_id: SafeString}, <mark> around hits
+    highlight_terms(text) / highlight(text, terms)   # for the cable page's ?highlight=
+    backend()                                  # "postgresql", "fts5" or "scan" (the fallback)
+
+Every function taking a query accepts the user's text or a parsed SearchQuery; the text is
+parsed (and may raise SearchQueryError, whose message is meant for the user). Filters return
+querysets built on subqueries (`pk__in=…`), so they compose with every other filter, facet,
+ordering and slice.
+
+The query language is PostgreSQL's websearch syntax: words (all required), "quoted phrases",
+-excluded words or phrases, and `or` between alternatives (`a b or c` is (a AND b) OR c, as in
+websearch_to_tsquery). The user's text never reaches the engine raw: it is parsed here into a
+SearchQuery, which writes a quoted FTS5 expression (SQLite), a canonical websearch string passed
+as a parameter to websearch_to_tsquery (PostgreSQL), or regular expressions (the fallback).
+
+What matches: a paragraph matches when one alternative's words are all in it and none of its
+excluded words. A cable matches when one alternative's words are all in one of its paragraphs
+or all in its subject line, and none of that alternative's excluded words is anywhere in it.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from django.core import checks
+from django.db import connection
+from django.db.models import F, FloatField, Func, Q
+from django.db.models.expressions import RawSQL
+from django.utils.safestring import SafeString, mark_safe
+
+from cables.models import Cable, Paragraph
+
+logger = logging.getLogger(__name__)
+
+MAX_QUERY_LENGTH = 500  # characters, after normalization
+MAX_TERMS = 16  # words and phrases, excluded ones included
+MAX_WORDS = 40  # words in all, phrases counted word by word
+MAX_ALTERNATIVES = 8
+SNIPPET_WORDS = 30
+
+PARAGRAPH_FTS = "cables_paragraph_fts"  # created by migrations/0002_search.py
+SUBJECT_FTS = "cables_cable_fts"
+
+# PostgreSQL's English stop words (tsearch_data/english.stop). Unquoted words among them are
+# dropped on both databases, so that SQLite and PostgreSQL agree on queries like "the visit".
+STOP_WORDS = frozenset(
+    """
+    i me my myself we our ours ourselves you your yours yourself yourselves he him his
+    himself she her hers herself it its itself they them their theirs themselves what
+    which who whom this that these those am is are was were be been being have has had
+    having do does did doing a an the and but if or because as until while of at by for
+    with about against between into through during before after above below to from up
+    down in out on off over under again further then once here there when where why how
+    all any both each few more most other some such no nor not only own same so than too
+    very s t can will just don should now
+    """.split()  # noqa: SIM905
+)
+
+# Markers for hits inside snippets: private-use characters, replaced by <mark> after escaping.
+MARK_START, MARK_END = "\ue000", "\ue001"
+WORD = re.compile(r"[^\W_]+")
+# Format characters (zero-width, bidi marks), controls, surrogates and private-use characters.
+INVISIBLE = {"Cc", "Cf", "Cs", "Co", "Cn"}
+
+
+class SearchQueryError(ValueError):
+    """The search text cannot be searched; str(error) says why, for the user."""
+
+
+@dataclass(frozen=True)
+class Term:
+    """A word or a quoted phrase, as the user wrote it (without quotes)."""
+
+    text: str
+    phrase: bool = False
+
+    @property
+    def words(self):
+        return WORD.findall(self.text.lower())
+
+    def fts5(self):
+        return '"' + self.text.replace('"', '""') + '"'
+
+    def websearch(self):
+        # Slashes as spaces, as in the stored vectors (see migrations/0002_search.py).
+        return '"' + self.text.replace('"', " ").replace("/", " ") + '"'
+
+    def pattern(self):
+        """A regular expression for the scan fallback: whole words, any ending on the last."""
+        return r"\b" + r"\W+".join(re.escape(word) for word in self.words) + r"\w*"
+
+    def __str__(self):
+        return f'"{self.text}"' if self.phrase else self.text
+
+
+@dataclass(frozen=True)
+class Alternative:
+    """Words and phrases that must all be there, and words and phrases that must not."""
+
+    required: tuple[Term, ...]
+    excluded: tuple[Term, ...] = ()
+
+    def fts5(self):
+        expression = " AND ".join(term.fts5() for term in self.required)
+        if self.excluded:
+            excluded = " OR ".join(term.fts5() for term in self.excluded)
+            expression = f"({expression}) NOT ({excluded})"
+        return f"({expression})"
+
+    def websearch(self, *, excluded=True):
+        parts = [term.websearch() for term in self.required]
+        if excluded:
+            parts += ["-" + term.websearch() for term in self.excluded]
+        return " ".join(parts)
+
+    def __str__(self):
+        return " ".join([str(term) for term in self.required] + [f"-{t}" for t in self.excluded])
+
+
+@dataclass(frozen=True)
+class SearchQuery:
+    """A validated search: alternatives (OR) of required and excluded terms (AND, NOT)."""
+
+    alternatives: tuple[Alternative, ...]
+
+    @property
+    def text(self):
+        """The normalized query, in the same syntax: what the page shows and links carry."""
+        return " or ".join(str(alternative) for alternative in self.alternatives)
+
+    def fts5(self):
+        """The FTS5 MATCH expression: every term double-quoted, every operator ours."""
+        return " OR ".join(alternative.fts5() for alternative in self.alternatives)
+
+    def websearch(self):
+        """The websearch_to_tsquery text: every term quoted, so user syntax cannot leak in."""
+        return " or ".join(alternative.websearch() for alternative in self.alternatives)
+
+    @property
+    def terms(self):
+        """The required terms of every alternative, without repeats."""
+        seen = []
+        for alternative in self.alternatives:
+            seen += [term for term in alternative.required if term not in seen]
+        return seen
+
+    def __str__(self):
+        return self.text
+
+
+# --- Parsing ----------------------------------------------------------------------------------
+
+
+def normalize(text):
+    """NFKC, invisible characters dropped, whitespace collapsed."""
+    text = unicodedata.normalize("NFKC", str(text or ""))
+    text = "".join(
+        " " if char.isspace() else char
+        for char in text
+        if char.isspace() or unicodedata.category(char) not in INVISIBLE
+    )
+    return " ".join(text.split())
+
+
+TOKEN = re.compile(r'(-?)"([^"]*)"?|([^\s"]+)')
+
+
+def parse_query(text) -> SearchQuery:
+    """Validate the user's search text; return a SearchQuery or raise SearchQueryError."""
+    if isinstance(text, SearchQuery):
+        return text
+    raw = str(text or "")
+    if len(raw) > MAX_QUERY_LENGTH * 4:
+        raise SearchQueryError(
+            f"The search is too long: keep it under {MAX_QUERY_LENGTH} characters."
+        )
+    text = normalize(raw)
+    if not text:
+        raise SearchQueryError("Type a word or a phrase to search for.")
+    if len(text) > MAX_QUERY_LENGTH:
+        raise SearchQueryError(
+            f"The search is too long: keep it under {MAX_QUERY_LENGTH} characters."
+        )
+
+    alternatives, required, excluded = [], [], []
+    dropped, pending_or, terms, words = [], False, 0, 0
+
+    def close():
+        nonlocal required, excluded
+        if required or excluded:
+            alternatives.append((required, excluded))
+        required, excluded = [], []
+
+    for match in TOKEN.finditer(text):
+        negated, quoted, bare = match.group(1), match.group(2), match.group(3)
+        if bare is not None:
+            if bare.lower() == "or":
+                pending_or = True
+                continue
+            negated, phrase = bare.startswith("-"), False
+            content = bare.lstrip("-")
+        else:
+            phrase, content = True, quoted
+        content = " ".join(content.split())
+        term_words = WORD.findall(content.lower())
+        if not term_words:
+            continue  # punctuation, a lone "-", emoji: nothing a word index can hold
+        if all(word in STOP_WORDS for word in term_words):
+            dropped.append(content)
+            continue
+        if pending_or and (required or excluded):
+            close()
+        pending_or = False
+        terms += 1
+        words += len(term_words)
+        term = Term(content, phrase=phrase)
+        target = excluded if negated else required
+        if term not in target:
+            target.append(term)
+    close()
+
+    if terms > MAX_TERMS or words > MAX_WORDS:
+        raise SearchQueryError(
+            f"The search has too many words: use at most {MAX_TERMS} words or phrases "
+            f"({MAX_WORDS} words in all)."
+        )
+    if len(alternatives) > MAX_ALTERNATIVES:
+        raise SearchQueryError(f"Use “or” at most {MAX_ALTERNATIVES - 1} times in one search.")
+    if not alternatives:
+        if dropped:
+            raise SearchQueryError(
+                "Only very common words (" + ", ".join(f"“{w}”" for w in dropped[:5]) + "): "
+                "add a more specific word."
+            )
+        raise SearchQueryError("Type a word or a phrase to search for: letters or digits.")
+    for required, excluded in alternatives:
+        if not required:
+            shown = " ".join(f"-{term}" for term in excluded)
+            raise SearchQueryError(
+                f"“{shown}” only says what to leave out: add a word to find, "
+                f"as in “embassy {shown}”."
+            )
+    return SearchQuery(tuple(Alternative(tuple(req), tuple(exc)) for req, exc in alternatives))
+
+
+# --- Which engine -------------------------------------------------------------------------------
+
+
+def backend():
+    """ "postgresql", "fts5" (SQLite with the index), or "scan" (slow fallback, same answers)."""
+    if connection.vendor == "postgresql":
+        return "postgresql"
+    if connection.vendor == "sqlite" and fts5_index_ready():
+        return "fts5"
+    return "scan"
+
+
+_ready = {}
+
+
+def fts5_index_ready():
+    """Whether the FTS5 tables and their triggers exist in this database (cached per file)."""
+    key = str(connection.settings_dict["NAME"])
+    if _ready.get(key) is None:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM sqlite_master WHERE name IN (%s, %s, %s, %s, %s)",
+                [
+                    PARAGRAPH_FTS,
+                    f"{PARAGRAPH_FTS}_insert",
+                    f"{PARAGRAPH_FTS}_delete",
+                    f"{PARAGRAPH_FTS}_update",
+                    SUBJECT_FTS,
+                ],
+            )
+            ready = cursor.fetchone()[0] == 5
+        if not ready:
+            logger.warning(
+                "Full-text search: no FTS5 index in this SQLite database; searching by a slow "
+                "scan of the paragraph texts instead (see docs/search.md)."
+            )
+        _ready[key] = ready
+    return _ready[key]
+
+
+def notices():
+    """What the search pages should say about the engine (the fallback is slow, no stemming)."""
+    if backend() == "scan":
+        return [
+            "This database has no full-text index (SQLite without FTS5): search scans every "
+            "paragraph, slowly, and matches word beginnings instead of stems."
+        ]
+    return []
+
+
+@checks.register(checks.Tags.database)
+def check_search_index(app_configs=None, databases=None, **kwargs):
+    """A warning when SQLite search will fall back to the slow scan."""
+    if not databases or "default" not in databases or connection.vendor != "sqlite":
+        return []
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM django_migrations "
+                "WHERE app = 'cables' AND name = '0002_search'"
+            )
+            if not cursor.fetchone()[0]:
+                return []  # migrate will create the index
+        _ready.pop(str(connection.settings_dict["NAME"]), None)
+        if fts5_index_ready():
+            return []
+    except Exception:  # no database yet
+        return []
+    return [
+        checks.Warning(
+            "Full-text search has no FTS5 index: searches scan every paragraph.",
+            hint="Use an SQLite with FTS5 and run `manage.py migrate`, or see docs/search.md.",
+            id="cables.W001",
+        )
+    ]
+
+
+# --- Filters --------------------------------------------------------------------------------
+
+
+def _paragraph_match(expression):
+    """Paragraph ids matching a SearchQuery-made expression (already safe), as SQL + params."""
+    kind = backend()
+    if kind == "postgresql":
+        return RawSQL(
+            "SELECT id FROM cables_paragraph "
+            "WHERE search_vector @@ websearch_to_tsquery('english', %s)",
+            [expression],
+        )
+    return RawSQL(f"SELECT rowid FROM {PARAGRAPH_FTS} WHERE {PARAGRAPH_FTS} MATCH %s", [expression])
+
+
+def _subject_match(expression):
+    if backend() == "postgresql":
+        return RawSQL(
+            "SELECT id FROM cables_cable "
+            "WHERE subject_vector @@ websearch_to_tsquery('english', %s)",
+            [expression],
+        )
+    return RawSQL(f"SELECT rowid FROM {SUBJECT_FTS} WHERE {SUBJECT_FTS} MATCH %s", [expression])
+
+
+def _scan_condition(field, alternative, *, excluded=True):
+    condition = Q()
+    for term in alternative.required:
+        condition &= Q(**{f"{field}__iregex": term.pattern()})
+    if excluded:
+        for term in alternative.excluded:
+            condition &= ~Q(**{f"{field}__iregex": term.pattern()})
+    return condition
+
+
+def _expression(query_or_alternative):
+    return (
+        query_or_alternative.websearch()
+        if backend() == "postgresql"
+        else query_or_alternative.fts5()
+    )
+
+
+def filter_paragraphs(queryset, query):
+    """The paragraphs of `queryset` that match: all of an alternative's words, none excluded."""
+    query = parse_query(query)
+    if backend() == "scan":
+        condition = Q(pk__in=[])
+        for alternative in query.alternatives:
+            condition |= _scan_condition("text", alternative)
+        return queryset.filter(condition)
+    return queryset.filter(pk__in=_paragraph_match(_expression(query)))
+
+
+def _cables_matching(expression, paragraphs=None):
+    """Q: cables with a paragraph (of `paragraphs`) or a subject matching the expression."""
+    paragraphs = Paragraph.objects.all() if paragraphs is None else paragraphs
+    return Q(pk__in=paragraphs.filter(pk__in=_paragraph_match(expression)).values("cable_id")) | Q(
+        pk__in=_subject_match(expression)
+    )
+
+
+def cable_condition(query):
+    """A Q object for cables matching the search: usable in filter(), exclude() or Q algebra."""
+    query = parse_query(query)
+    condition = Q(pk__in=[])
+    for alternative in query.alternatives:
+        if backend() == "scan":
+            found = Q(
+                pk__in=Paragraph.objects.filter(
+                    _scan_condition("text", alternative, excluded=False)
+                ).values("cable_id")
+            ) | _scan_condition("subject", alternative, excluded=False)
+            for term in alternative.excluded:
+                found &= ~Q(
+                    pk__in=Paragraph.objects.filter(text__iregex=term.pattern()).values("cable_id")
+                ) & ~Q(subject__iregex=term.pattern())
+        else:
+            found = _cables_matching(_expression(Alternative(alternative.required)))
+            if alternative.excluded:
+                excluded = SearchQuery(tuple(Alternative((t,)) for t in alternative.excluded))
+                found &= ~_cables_matching(_expression(excluded))
+        condition |= found
+    return condition
+
+
+def filter_cables(queryset, query):
+    """The cables of `queryset` that match; one or two `pk__in` subqueries per alternative.
+
+    filtering.py plugs it in as: `return queryset.filter(pk__in=search.cable_ids(value))`,
+    or calls this directly.
+    """
+    return queryset.filter(cable_condition(query))
+
+
+def cable_ids(query):
+    """The ids of every matching cable, as a values() queryset to use in `pk__in=`."""
+    return filter_cables(Cable.objects.all(), query).values("pk")
+
+
+# --- Ranking ----------------------------------------------------------------------------------
+
+
+class RowSQL(Func):
+    """SQL about one row, given as a template with {column} for the row's id column.
+
+    The column is compiled by Django, so the expression stays right when the queryset is
+    relabelled as a subquery.
+    """
+
+    output_field = FloatField()
+
+    def __init__(self, template, params, column="pk"):
+        super().__init__(F(column))
+        self.sql_template, self.sql_params = template, list(params)
+
+    def as_sql(self, compiler, connection, **extra_context):
+        column_sql, column_params = compiler.compile(self.source_expressions[0])
+        assert not column_params, "a column compiles without parameters"
+        sql = self.sql_template.replace("{column}", column_sql)
+        # The template has the row's column first, then its own placeholders.
+        return f"({sql})", [*column_params, *self.sql_params]
+
+
+def _positive(query):
+    """The required terms of every alternative, as one OR query: what ranking weighs."""
+    return SearchQuery(tuple(Alternative((term,)) for term in query.terms))
+
+
+def paragraph_rank(query):
+    """An expression ranking paragraphs (higher is better); ordering by it needs a filter too."""
+    query = parse_query(query)
+    kind = backend()
+    if kind == "postgresql":
+        return RowSQL(
+            "SELECT ts_rank_cd(s.search_vector, websearch_to_tsquery('english', %s), 1) "
+            "FROM cables_paragraph s WHERE s.id = {column}",
+            [_positive(query).websearch()],
+        )
+    if kind == "fts5":
+        # One pass over the matches, materialized once (see cable_rank).
+        return RowSQL(
+            "SELECT coalesce((SELECT s.score FROM ("
+            f"SELECT rowid AS id, -bm25({PARAGRAPH_FTS}) AS score FROM {PARAGRAPH_FTS} "
+            f"WHERE {PARAGRAPH_FTS} MATCH %s LIMIT -1 OFFSET 0) s "
+            "WHERE s.id = {column}), 0)",
+            [_positive(query).fts5()],
+        )
+    return RowSQL("SELECT 0.0 WHERE {column} IS NOT NULL", [])
+
+
+def cable_rank(query):
+    """An expression ranking cables (higher is better): the score of their best paragraph.
+
+    For `order_by(search.cable_rank(q).desc(), "reference_id")` on a filtered queryset.
+    """
+    query = parse_query(query)
+    kind = backend()
+    if kind == "postgresql":
+        expression = _positive(query).websearch()
+        # Per cable: its paragraphs by cable_id, then the tsvector test; bounded by the page's
+        # filters, not by the size of the archive.
+        return RowSQL(
+            "SELECT coalesce(max(ts_rank_cd(p.search_vector, "
+            "websearch_to_tsquery('english', %s), 1)), 0) FROM cables_paragraph p "
+            "WHERE p.cable_id = {column} "
+            "AND p.search_vector @@ websearch_to_tsquery('english', %s)",
+            [expression, expression],
+        )
+    if kind == "fts5":
+        # bm25 is negative, lower is better: negated, so that higher is better everywhere. The
+        # scores are computed in one pass over the matches ("LIMIT -1 OFFSET 0" keeps SQLite
+        # from flattening it; it is materialized once and looked up by an automatic index),
+        # not once per cable, which is 30 times slower.
+        return RowSQL(
+            "SELECT coalesce((SELECT s.score FROM (SELECT p.cable_id AS cable_id, "
+            "max(m.score) AS score FROM ("
+            f"SELECT rowid AS id, -bm25({PARAGRAPH_FTS}) AS score FROM {PARAGRAPH_FTS} "
+            f"WHERE {PARAGRAPH_FTS} MATCH %s LIMIT -1 OFFSET 0) m "
+            "JOIN cables_paragraph p ON p.id = m.id GROUP BY p.cable_id) s "
+            "WHERE s.cable_id = {column}), 0)",
+            [_positive(query).fts5()],
+        )
+    return RowSQL("SELECT 0.0 WHERE {column} IS NOT NULL", [])
+
+
+def rank_cables(queryset, query):
+    """filter_cables, annotated with `search_rank` and ordered by it (then reference_id)."""
+    query = parse_query(query)
+    return (
+        filter_cables(queryset, query)
+        .annotate(search_rank=cable_rank(query))
+        .order_by("-search_rank", "reference_id")
+    )
+
+
+def rank_paragraphs(queryset, query):
+    """filter_paragraphs, annotated with `search_rank` and ordered by it."""
+    query = parse_query(query)
+    return (
+        filter_paragraphs(queryset, query)
+        .annotate(search_rank=paragraph_rank(query))
+        .order_by("-search_rank", "cable_id", "position")
+    )
+
+
+# --- Snippets and highlighting ------------------------------------------------------------
+
+
+def render_marked(text):
+    """Escape text holding MARK_START/MARK_END markers; the markers become <mark> elements."""
+    escaped = html.escape(text, quote=False)
+    marked = re.sub(f"{MARK_START}(.*?){MARK_END}", r"<mark>\1</mark>", escaped, flags=re.S)
+    return mark_safe(marked.replace(MARK_START, "").replace(MARK_END, ""))
+
+
+def _clean(text):
+    return " ".join(text.replace(MARK_START, "").replace(MARK_END, "").split())
+
+
+def snippets(paragraph_ids, query):
+    """{paragraph_id: SafeString}: a short extract of each paragraph with its hits in <mark>.
+
+    Only for the ids given (the rows of the page shown); HTML-escaped, safe to render.
+    """
+    query = parse_query(query)
+    ids = [int(pk) for pk in paragraph_ids]
+    if not ids:
+        return {}
+    kind = backend()
+    found = {}
+    positive = _positive(query)
+    if kind == "postgresql":
+        options = (
+            f"StartSel={MARK_START}, StopSel={MARK_END}, MaxWords={SNIPPET_WORDS}, "
+            'MinWords=12, MaxFragments=2, FragmentDelimiter=" … "'
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT id, ts_headline('english', regexp_replace(text, %s, '', 'g'), "
+                "websearch_to_tsquery('english', %s), %s) "
+                "FROM cables_paragraph WHERE id = ANY(%s)",
+                [f"[{MARK_START}{MARK_END}]", positive.websearch(), options, ids],
+            )
+            # A hit inside "TF/Embassy" is found but not marked by ts_headline: those few
+            # rows get the snippet made in Python below.
+            found = {
+                pk: " ".join(headline.split())
+                for pk, headline in cursor.fetchall()
+                if MARK_START in headline
+            }
+    elif kind == "fts5":
+        placeholders = ", ".join(["%s"] * len(ids))
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT rowid, snippet({PARAGRAPH_FTS}, 0, %s, %s, '…', %s) "
+                f"FROM {PARAGRAPH_FTS} WHERE {PARAGRAPH_FTS} MATCH %s "
+                f"AND rowid IN ({placeholders})",
+                [MARK_START, MARK_END, SNIPPET_WORDS, positive.fts5(), *ids],
+            )
+            found = {pk: " ".join(snippet.split()) for pk, snippet in cursor.fetchall()}
+    missing = [pk for pk in ids if pk not in found]
+    if missing:
+        texts = dict(Paragraph.objects.filter(pk__in=missing).values_list("pk", "text"))
+        terms = highlight_terms(query)
+        for pk, text in texts.items():
+            found[pk] = _scan_snippet(_clean(text), terms)
+    return {pk: render_marked(found[pk]) for pk in ids if pk in found}
+
+
+def _scan_snippet(text, terms, words=SNIPPET_WORDS):
+    """A snippet made in Python: the words around the first hit, hits marked."""
+    pattern = _highlight_pattern(terms)
+    hit = pattern.search(text) if pattern else None
+    start = 0
+    if hit:
+        start = max(0, text.rfind(" ", 0, max(0, hit.start() - 80)) + 1)
+    tokens = text[start:].split(" ")
+    extract = " ".join(tokens[:words])
+    if pattern:
+        extract = pattern.sub(lambda m: f"{MARK_START}{m.group(0)}{MARK_END}", extract)
+    return ("…" if start else "") + extract + ("…" if len(tokens) > words else "")
+
+
+@dataclass
+class Snippet:
+    """A cable's best paragraph for a search, for the list."""
+
+    paragraph_id: int
+    anchor: str
+    number: str
+    level: str
+    marking: str
+    html: SafeString
+
+
+def best_snippets(cable_ids, query):
+    """{cable_id: Snippet} of each cable's best-ranked matching paragraph (for one page).
+
+    A cable that matched by its subject alone has no entry.
+    """
+    query = parse_query(query)
+    cable_ids = [int(pk) for pk in cable_ids]
+    if not cable_ids:
+        return {}
+    paragraphs = rank_paragraphs(Paragraph.objects.filter(cable_id__in=cable_ids), query).values(
+        "pk", "cable_id", "anchor", "number", "level", "marking"
+    )
+    best = {}
+    for row in paragraphs:
+        best.setdefault(row["cable_id"], row)
+    extracts = snippets([row["pk"] for row in best.values()], query)
+    return {
+        cable_id: Snippet(
+            row["pk"],
+            row["anchor"],
+            row["number"],
+            row["level"],
+            row["marking"],
+            extracts.get(row["pk"], SafeString("")),
+        )
+        for cable_id, row in best.items()
+    }
+
+
+SUFFIXES = (
+    "ational",
+    "ations",
+    "ation",
+    "ness",
+    "ings",
+    "ing",
+    "ies",
+    "ied",
+    "ed",
+    "es",
+    "ly",
+    "s",
+)
+
+
+def _prefix(word):
+    """A word's beginning, to highlight every form of it ("visits" → "visit" → visited)."""
+    for suffix in SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[: -len(suffix)]
+    return word
+
+
+def highlight_terms(text):
+    """The terms to highlight for a search: a list of word lists (one list per phrase).
+
+    Each word is a lower-case beginning ("visits" → "visit"); highlight() marks words that
+    start with it. Invalid text gives [] rather than an error: highlighting is a courtesy.
+    """
+    try:
+        query = parse_query(text)
+    except SearchQueryError:
+        return []
+    return [[_prefix(word) for word in term.words] for term in query.terms]
+
+
+def _highlight_pattern(terms):
+    if not terms:
+        return None
+    alternatives = sorted(
+        (r"\W+".join(re.escape(word) + r"\w*" for word in words) for words in terms if words),
+        key=len,
+        reverse=True,
+    )
+    return re.compile(r"\b(?:" + "|".join(alternatives) + r")", re.IGNORECASE)
+
+
+def highlight(text, terms):
+    """The text, HTML-escaped, with every form of the terms in <mark>: safe to render."""
+    text = str(text or "").replace(MARK_START, "").replace(MARK_END, "")
+    pattern = _highlight_pattern(terms)
+    if pattern:
+        text = pattern.sub(lambda m: f"{MARK_START}{m.group(0)}{MARK_END}", text)
+    return render_marked(text)

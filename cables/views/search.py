@@ -1,0 +1,296 @@
+"""/paragraphs/: one result per matching paragraph, with the cable filters, facets and JSON.
+
+The search itself is cables.search; the cable filters are the list's FilterSet
+(cables.filtering.CableFilter), so that `tag`, `classification`, `origin`, `year`, `month`,
+`from`, `to`, `caveat` and `precedence` mean here what they mean on /cables/. `marking` is the
+exception: here it is the paragraph's own level (only the SECRET paragraphs that say a word).
+The JSON schema is documented in docs/search.md.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.db.models import Count
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.urls import reverse
+
+from cables import search
+from cables.facets import within_budget
+from cables.filtering import FILTER_KEYS, CableFilter
+from cables.models import CLASSIFICATION_ORDER, Cable, Paragraph, PortionLevel
+
+JSON_SCHEMA = "cable-archive/paragraphs/1"
+PAGE_SIZE = 20
+MAX_PAGE = 50  # 1,000 results: enough to read; narrow the filters to go further
+COUNT_CAP = 10_000
+FORMATS = ("html", "json")
+# The query-string keys of this page, in the order links are written.
+KEYS = ["q"] + [key for key in FILTER_KEYS if key != "q"]
+MARKING_NAMES = {level.value: level.label for level in PortionLevel}
+
+
+class State:
+    """The page's query string: every state is a link."""
+
+    def __init__(self, data):
+        self.pairs = [(key, value) for key in KEYS for value in data.getlist(key) if value != ""]
+        self.format = (data.get("format") or "html").strip().lower()
+        self.page_text = (data.get("page") or "1").strip()
+
+    def values(self, key):
+        return [value for k, value in self.pairs if k == key]
+
+    def url(self, pairs=None, **extra):
+        pairs = list(self.pairs if pairs is None else pairs)
+        if self.format != "html":
+            extra.setdefault("format", self.format)  # JSON links lead to JSON
+        pairs += [(key, value) for key, value in extra.items() if value is not None]
+        query = urlencode(pairs)
+        return reverse("cables:paragraphs") + (f"?{query}" if query else "")
+
+    def toggled(self, key, value):
+        chosen = [value.upper() for value in self.values(key)]
+        if value in chosen:
+            pairs = [(k, v) for k, v in self.pairs if not (k == key and v.upper() == value)]
+        else:
+            pairs = [*self.pairs, (key, value)]
+        return self.url(pairs)
+
+    def without(self, key, value):
+        return self.url([(k, v) for k, v in self.pairs if (k, v) != (key, value)])
+
+
+def paragraph_search(request):
+    state = State(request.GET)
+    output = state.format if state.format in FORMATS else None
+    if output is None:
+        return error_response(request, state, ["format: use html or json."], "html")
+    text = request.GET.get("q", "")
+    context = {"state": state, "q": text, "notices": search.notices(), "errors": []}
+
+    errors = []
+    if not state.page_text.isascii() or not state.page_text.isdigit():
+        errors.append(f"page: “{state.page_text[:20]}” is not a page number.")
+    elif not 1 <= int(state.page_text[:6]) <= MAX_PAGE:
+        errors.append(
+            f"page: results stop at page {MAX_PAGE}; narrow the search or the filters to see more."
+        )
+    filter_data = request.GET.copy()
+    filter_data.pop("q", None)
+    filterset = CableFilter(data=filter_data, queryset=Cable.objects.all())
+    if not filterset.is_valid():
+        for key, messages in filterset.form.errors.items():
+            errors += [("" if key == "__all__" else f"{key}: ") + m for m in messages]
+    query = None
+    if text.strip():
+        try:
+            query = search.parse_query(text)
+        except search.SearchQueryError as error:
+            errors.insert(0, str(error))
+    if errors:
+        return error_response(request, state, errors, output, context)
+    if query is None:
+        if output == "json":
+            return error_response(request, state, ["q: type a word or a phrase."], output)
+        return render(request, "cables/paragraphs.html", context)
+
+    cleaned = filterset.form.cleaned_data
+    markings = cleaned.get("marking") or []
+    classifications = cleaned.get("classification") or []
+
+    def paragraphs(exclude=()):
+        """Matching paragraphs under every filter but those in `exclude` (for facets)."""
+        rows = Paragraph.objects.all()
+        cable_filters = {"q", "marking", *exclude}
+        if any(cleaned.get(key) for key in FILTER_KEYS if key not in cable_filters):
+            cables = filterset.filter_queryset(Cable.objects.all(), exclude=cable_filters)
+            rows = rows.filter(cable_id__in=cables.values("pk"))
+        if markings and "marking" not in exclude:
+            rows = rows.filter(level__in=markings)
+        return search.filter_paragraphs(rows, query)
+
+    page_number = int(state.page_text)
+    start = (page_number - 1) * PAGE_SIZE
+    rows = list(
+        search.rank_paragraphs(paragraphs(), query)
+        .select_related("cable")
+        .only(
+            "anchor",
+            "number",
+            "marking",
+            "level",
+            "position",
+            "cable__reference_id",
+            "cable__created",
+            "cable__subject",
+            "cable__classification",
+            "cable__label",
+        )[start : start + PAGE_SIZE + 1]
+    )
+    has_next = len(rows) > PAGE_SIZE and page_number < MAX_PAGE
+    rows = rows[:PAGE_SIZE]
+    extracts = search.snippets([row.pk for row in rows], query)
+    results = [result_row(row, query, extracts) for row in rows]
+
+    total = within_budget(lambda: paragraphs()[: COUNT_CAP + 1].count())
+    facets = [
+        facet(
+            state,
+            "marking",
+            "Paragraph marking",
+            within_budget(
+                lambda: (
+                    paragraphs(exclude=("marking",))
+                    .values_list("level")
+                    .annotate(count=Count("pk"))
+                    .order_by()
+                )
+            ),
+            markings,
+            order=[level.value for level in PortionLevel],
+            labels=MARKING_NAMES,
+        ),
+        facet(
+            state,
+            "classification",
+            "Cable classification",
+            within_budget(
+                lambda: (
+                    paragraphs(exclude=("classification",))
+                    .values_list("cable__classification")
+                    .annotate(count=Count("pk"))
+                    .order_by()
+                )
+            ),
+            classifications,
+            order=CLASSIFICATION_ORDER,
+            labels={},
+        ),
+    ]
+    context.update(
+        {
+            "query": query,
+            "results": results,
+            "total": total,
+            "total_capped": total is not None and total > COUNT_CAP,
+            "count_cap": COUNT_CAP,
+            "first_number": start + 1,
+            "last_number": start + len(results),
+            "facets": facets,
+            "chosen": [
+                {"key": key, "value": value, "url": state.without(key, value)}
+                for key, value in state.pairs
+                if key != "q"
+            ],
+            "next_url": state.url(page=page_number + 1) if has_next else None,
+            "previous_url": (
+                state.url(page=page_number - 1 if page_number > 2 else None)
+                if page_number > 1
+                else None
+            ),
+            "json_url": state.url(format="json"),
+            "list_url": reverse("cables:list") + "?" + urlencode([("q", query.text)]),
+            "hidden_fields": [(k, v) for k, v in state.pairs if k != "q"],
+        }
+    )
+    if output == "json":
+        return JsonResponse(paragraphs_json(request, context), json_dumps_params={"indent": 1})
+    return render(request, "cables/paragraphs.html", context)
+
+
+def result_row(paragraph, query, extracts):
+    cable = paragraph.cable
+    link = cable.get_absolute_url() + "?" + urlencode({"highlight": query.text})
+    return {
+        "paragraph": paragraph,
+        "cable": cable,
+        "label": f"¶{paragraph.number}"
+        if paragraph.number
+        else f"paragraph {paragraph.position + 1}",
+        "level_name": MARKING_NAMES.get(paragraph.level, ""),
+        "url": f"{link}#{paragraph.anchor}",
+        "snippet": extracts.get(paragraph.pk, ""),
+    }
+
+
+def facet(state, name, title, rows, chosen, *, order, labels):
+    """A facet box: each value with its count for the current search and its toggle link."""
+    if rows is None:
+        return {"name": name, "title": title, "skipped": True, "values": []}
+    counts = {value: count for value, count in rows if value}
+    values = [
+        {
+            "value": value,
+            "label": labels.get(value, value.title()),
+            "count": counts.get(value, 0),
+            "chosen": value in chosen,
+            "url": state.toggled(name, value),
+        }
+        for value in order
+        if value and (counts.get(value) or value in chosen)
+    ]
+    return {"name": name, "title": title, "skipped": False, "values": values}
+
+
+def paragraphs_json(request, context):
+    query = context["query"]
+    return {
+        "schema": JSON_SCHEMA,
+        "url": request.get_full_path(),
+        "q": context["q"],
+        "query": query.text,
+        "filters": {
+            key: context["state"].values(key) for key in KEYS[1:] if context["state"].values(key)
+        },
+        "total": {
+            "count": context["total"],
+            "capped": context["total_capped"],
+        },
+        "page": {
+            "size": PAGE_SIZE,
+            "offset": context["first_number"] - 1,
+            "count": len(context["results"]),
+            "next_url": context["next_url"],
+            "previous_url": context["previous_url"],
+        },
+        "results": [
+            {
+                "reference_id": row["cable"].reference_id,
+                "cable_url": row["cable"].get_absolute_url(),
+                "url": row["url"],
+                "created": (
+                    row["cable"].created.isoformat().replace("+00:00", "Z")
+                    if row["cable"].created
+                    else None
+                ),
+                "subject": row["cable"].subject,
+                "classification": row["cable"].classification,
+                "anchor": row["paragraph"].anchor,
+                "number": row["paragraph"].number,
+                "marking": row["paragraph"].marking,
+                "level": row["paragraph"].level,
+                "snippet_html": str(row["snippet"]),
+            }
+            for row in context["results"]
+        ],
+        "facets": {
+            item["name"]: None
+            if item["skipped"]
+            else [
+                {"value": v["value"], "count": v["count"], "chosen": v["chosen"], "url": v["url"]}
+                for v in item["values"]
+            ]
+            for item in context["facets"]
+        },
+        "notices": context["notices"],
+    }
+
+
+def error_response(request, state, errors, output, context=None):
+    if output == "json":
+        return JsonResponse({"schema": JSON_SCHEMA, "errors": errors}, status=400)
+    context = dict(context or {"state": state, "q": request.GET.get("q", ""), "notices": []})
+    context["errors"] = errors
+    return render(request, "cables/paragraphs.html", context, status=400)
