@@ -24,6 +24,7 @@ from django import forms
 from django.db import connection
 from django.db.models import Max, Q
 
+from cables import search
 from cables.models import (
     CLASSIFICATION_ORDER,
     Cable,
@@ -31,6 +32,7 @@ from cables.models import (
     PortionLevel,
     Tag,
 )
+from cables.search import notices as search_notices
 
 PAGE_SIZE = 50
 # Offset pages stop here; the Next/Previous links use a keyset cursor and go on to the end.
@@ -71,23 +73,13 @@ PRINTABLE = re.compile(r"^[^\x00-\x1f\x7f]*$")
 
 
 def search_subquery(text):
-    """THE place where full-text search plugs in: the ids of the cables matching `text`.
-
-    It must return a queryset of cable ids (`.values("pk")` or `.values("cable_id")`), which
-    the `q` filter uses as a subquery; facets, counts, JSON and CSV follow from that. The
-    search issue replaces the body with the real index (a stored search vector on PostgreSQL,
-    FTS5 on SQLite) and `search_rank` below with its ranking.
-
-    Interim, until then: a case-insensitive substring match on the subject line only.
-    """
-    return Cable.objects.filter(subject__icontains=text).values("pk")
+    """The ids of the cables matching a full-text search, as a subquery (cables/search.py)."""
+    return search.cable_ids(text)
 
 
 def search_rank(text):
-    """An expression to order by for `sort=relevance`, or None to fall back to newest first.
-
-    Interim: None (the substring match has no notion of relevance)."""
-    return None
+    """An expression to order by for `sort=relevance`: the score of the best paragraph."""
+    return search.cable_rank(text)
 
 
 # Fields: each turns the raw values of one key into clean Python values or a clear message.
@@ -204,6 +196,11 @@ class ListFilterForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
+        if cleaned.get("q"):
+            try:
+                cleaned["q"] = search.parse_query(cleaned["q"]).text
+            except search.SearchQueryError as error:
+                self.add_error("q", str(error))
         start, end = cleaned.get("from"), cleaned.get("to")
         if start and end and start > end:
             self.add_error("to", f"The end date {end} is before the start date {start}.")
@@ -535,11 +532,8 @@ def parse_list_query(data, path="/cables/"):
             setattr(query, key, Cursor.parse(token, sort))
         except ValueError:
             return None, [f"{key}: “{token[:40]}” is not a position in this list."]
-    if search and search_rank(search) is None and sort == "relevance":
-        query.notices.append(
-            "Search matches words in the subject line for now, newest first; "
-            "full-text search with relevance ranking is coming."
-        )
+    if search:
+        query.notices.extend(search_notices())  # e.g. "slow fallback: FTS5 is missing"
     return query, []
 
 

@@ -5,11 +5,13 @@ fetches the page and renders it. The JSON schema is documented in docs/json.md.
 """
 
 import csv
+from urllib.parse import urlencode
 
 from django.db.models import Prefetch
 from django.http import HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import render
 
+from cables import search
 from cables.facets import count_list, timeline_json
 from cables.filtering import PAGE_SIZE, SORTS, fetch_page, ordered, parse_list_query
 from cables.models import CableTag
@@ -56,6 +58,7 @@ def cable_list(request):
         return csv_response(query)
 
     page = fetch_page(query, with_tags(query.cables()))
+    attach_snippets(query, page.cables)
     counts = count_list(query)
     if query.format == "json":
         body = list_json(request, query, page, counts)
@@ -96,6 +99,20 @@ def cable_list(request):
         "values": query.values,
     }
     return render(request, "cables/list.html", context)
+
+
+def attach_snippets(query, cables):
+    """When searching: each cable's best matching paragraph, highlighted, in one query."""
+    if not query.search:
+        return
+    found = search.best_snippets([cable.pk for cable in cables], query.search)
+    for cable in cables:
+        cable.snippet = found.get(cable.pk)
+        if cable.snippet:
+            cable.snippet_url = (
+                f"{cable.get_absolute_url()}?{urlencode({'highlight': query.search})}"
+                f"#{cable.snippet.anchor}"
+            )
 
 
 def bad_request(request, errors):
@@ -149,6 +166,22 @@ def cable_json(request, cable):
         "precedence": cable.precedence,
         "subject": cable.subject,
         "tags": [row.tag.code for row in cable.listed_tags],
+        **snippet_json(cable),
+    }
+
+
+def snippet_json(cable):
+    snippet = getattr(cable, "snippet", None)
+    if snippet is None:
+        return {}
+    return {
+        "snippet": {
+            "anchor": snippet.anchor,
+            "number": snippet.number,
+            "marking": snippet.marking,
+            "html": str(snippet.html),
+            "url": cable.snippet_url,
+        }
     }
 
 

@@ -1,0 +1,69 @@
+"""Search on the cable list: ranked, with a snippet of the best paragraph, facets as usual."""
+
+import json
+import re
+
+import pytest
+
+from cables.models import Paragraph
+from tests.test_search import encodable
+from tests.test_search_query import NASTY
+
+pytestmark = pytest.mark.django_db
+
+
+def listing(client, **params):
+    response = client.get("/cables/", {**params, "format": "json"})
+    assert response.status_code == 200, response.content[:300]
+    return json.loads(response.content)
+
+
+def test_search_ranks_by_relevance_and_shows_the_best_paragraph(client, corpus):
+    body = listing(client, q="nuclear")
+    assert body["sort"] == "relevance"
+    assert body["results"]
+    for result in body["results"][:10]:
+        snippet = result["snippet"]
+        assert "<mark>" in snippet["html"].lower()
+        assert snippet["url"].startswith(f"/cables/{result['reference_id']}/?highlight=nuclear#")
+        paragraph = Paragraph.objects.get(
+            cable__reference_id=result["reference_id"], anchor=snippet["anchor"]
+        )
+        assert re.search(r"nuclear", paragraph.text, re.IGNORECASE)
+
+
+def test_search_composes_with_filters_and_facets(client, corpus):
+    everything = listing(client, q="election")
+    secret = listing(client, q="election", classification="SECRET")
+    assert 0 < secret["total"]["count"] < everything["total"]["count"]
+    facet = {v["value"]: v for v in everything["facets"]["classification"]["values"]}
+    assert facet["SECRET"]["count"] == secret["total"]["count"]
+    assert all(r["classification"] == "SECRET" for r in secret["results"])
+
+
+def test_search_can_be_sorted_by_date(client, corpus):
+    body = listing(client, q="election", sort="newest")
+    dates = [r["created"] for r in body["results"]]
+    assert dates == sorted(dates, reverse=True)
+
+
+def test_the_html_list_shows_the_snippet_with_a_link_to_the_paragraph(client, corpus):
+    response = client.get("/cables/", {"q": '"prime minister"'})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'class="snippet"' in html
+    assert "<mark>" in html.lower()
+    assert "?highlight=" in html
+
+
+def test_a_bad_search_on_the_list_says_why(client, corpus):
+    response = client.get("/cables/", {"q": "-iran", "format": "json"})
+    assert response.status_code == 400
+    assert any("leave out" in error for error in json.loads(response.content)["errors"])
+
+
+@pytest.mark.parametrize("text", [text for text in NASTY if encodable(text)])
+def test_nasty_searches_on_the_list_answer_200_or_400(client, corpus, text):
+    for output in ("html", "json", "csv"):
+        response = client.get("/cables/", {"q": text, "format": output})
+        assert response.status_code in (200, 400), (text, output, response.status_code)
