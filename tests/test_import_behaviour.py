@@ -41,6 +41,8 @@ def test_changed_text_updates_the_cable_in_place(tmp_path):
     assert lines[0]["outcome"] == "updated"
     again = Cable.objects.get(reference_id="06BAKU641")
     assert again.pk == cable.pk
+    assert again.updated_at > cable.updated_at
+    assert again.imported_at == cable.imported_at
     assert "Najjar toured Azerbaijan" in again.paragraphs.get(anchor="p1").text
     assert again.paragraphs.count() == 2
     assert again.tags.count() == 7

@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.db.models import Count, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce, Length
+from django.utils import timezone
 
 from cables.models import Cable, CableTag, Caveat, Paragraph, Reference, Tag
 
@@ -126,7 +127,10 @@ class BatchWriter:
             for record in changed:
                 pk = existing[record.reference_id][0]
                 Cable.objects.filter(pk=pk).update(
-                    **record.fields, content_hash=record.content_hash, source=record.source
+                    **record.fields,
+                    content_hash=record.content_hash,
+                    source=record.source,
+                    updated_at=timezone.now(),  # update() skips auto_now
                 )
                 cable_ids[record.reference_id] = pk
         if new:
