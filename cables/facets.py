@@ -8,8 +8,9 @@ would have after adding it, which is the total of the page its link leads to.
 - Facets whose values are alternatives (classification, origin, year: OR) count against all
   filters but their own, grouped in one query; the count of "chosen values plus this one" is
   then summed from the groups.
-- Facets whose values must all hold (tag, caveat, marking: AND) count within the current list,
-  through the many-to-many table filtered by `cable_id__in=<the filtered cables>`.
+- Facets whose values must all hold (tag, entity, caveat, marking: AND) count within the
+  current list, through the many-to-many (or mention) table filtered by
+  `cable_id__in=<the filtered cables>`.
 Each facet query runs under a time budget; a facet past it is skipped with a note instead of
 slowing the page (PostgreSQL: `statement_timeout` set locally in a savepoint; SQLite: a progress
 handler that interrupts the query).
@@ -27,13 +28,23 @@ from django.db import OperationalError, connection, transaction
 from django.db.models import Count, Max, Q
 
 from cables.filtering import ListQuery
-from cables.models import CLASSIFICATION_ORDER, Cable, CableTag, Paragraph, PortionLevel, Tag
+from cables.models import (
+    CLASSIFICATION_ORDER,
+    Cable,
+    CableTag,
+    Entity,
+    Mention,
+    Paragraph,
+    PortionLevel,
+    Tag,
+)
 
 SHOWN = 10  # values shown in a facet box before "more"
 EXPANDED = 200  # values shown when the facet is expanded (expand=<facet>)
 TITLES = {
     "classification": "Classification",
     "tag": "TAGS",
+    "entity": "Named",
     "origin": "Origin",
     "year": "Year",
     "caveat": "Caveat",
@@ -148,7 +159,8 @@ class Counts:
     notices: list
 
 
-FACET_NAMES = ("classification", "tag", "origin", "year", "caveat", "marking")
+FACET_NAMES = ("classification", "tag", "entity", "origin", "year", "caveat", "marking")
+AND_FACETS = ("tag", "entity", "caveat", "marking")
 
 
 def count_list(query: ListQuery, *, names=FACET_NAMES, total=True):
@@ -162,7 +174,7 @@ def count_list(query: ListQuery, *, names=FACET_NAMES, total=True):
         counter = COUNTERS[name]
         facet = within_budget(lambda counter=counter, limit=limit: counter(query, limit))
         if facet is None:
-            facet = Facet(name, "and" if name in ("tag", "caveat", "marking") else "or")
+            facet = Facet(name, "and" if name in AND_FACETS else "or")
             facet.skipped = True
             notices.append(f"{TITLES[name]} facet skipped: took too long.")
         elif name == "year":
@@ -340,6 +352,32 @@ def tag_facet(query, limit):
     return and_values(query, "tag", rows, limit, query.names.get("tag", {}))
 
 
+def entity_facet(query, limit):
+    """The people, organisations and places most named in the list: cables per entity."""
+    ids = current_ids(query)
+    if ids is None:
+        # The whole archive: the counts the importer keeps on each entity.
+        entities = Entity.objects.listed().order_by("-cable_count", "slug")
+        rows = [(e.slug, e.name, e.cable_count) for e in entities[: limit + 1]]
+    else:
+        chosen = list(query.filterset.form.entity_ids.values())
+        counted = (
+            Mention.objects.filter(cable_id__in=ids)
+            .exclude(entity_id__in=chosen)
+            .values("entity_id")
+            .annotate(n=Count("cable_id", distinct=True))
+            .order_by("-n", "entity_id")[: limit + 1]
+        )
+        counts = [(row["entity_id"], row["n"]) for row in counted]
+        entities = Entity.objects.in_bulk([entity_id for entity_id, _ in counts])
+        rows = [
+            (entities[entity_id].slug, entities[entity_id].name, n)
+            for entity_id, n in counts
+            if entity_id in entities
+        ]
+    return and_values(query, "entity", rows, limit, query.names.get("entity", {}))
+
+
 def caveat_facet(query, limit):
     chosen = query.values.get("caveat", [])
     through = Cable.caveats.through.objects.all()
@@ -379,6 +417,7 @@ def marking_facet(query, limit):
 COUNTERS = {
     "classification": classification_facet,
     "tag": tag_facet,
+    "entity": entity_facet,
     "origin": origin_facet,
     "year": year_facet,
     "caveat": caveat_facet,

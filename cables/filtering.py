@@ -7,7 +7,7 @@ output, the facets and the timeline all read the same `ListQuery`.
 How filters combine:
 - on a column a cable has exactly one value of (classification, origin, year, month,
   precedence), repeated values are alternatives (OR);
-- on things a cable has several of (tag, caveat, marking), every value must hold (AND);
+- on things a cable has several of (tag, entity, caveat, marking), every value must hold (AND);
 - different keys always combine with AND.
 Every many-to-many filter is a subquery (`pk__in=…values("cable_id")`), never a join.
 """
@@ -29,6 +29,7 @@ from cables.models import (
     CLASSIFICATION_ORDER,
     Cable,
     Caveat,
+    Entity,
     PortionLevel,
     Tag,
 )
@@ -56,6 +57,7 @@ SORTS = {
 FILTER_KEYS = [
     "q",
     "tag",
+    "entity",
     "classification",
     "origin",
     "year",
@@ -116,6 +118,19 @@ class ValuesField(forms.Field):
 
     def check(self, item):
         """Raise ValidationError when one value cannot be right."""
+
+
+class SlugsField(ValuesField):
+    """Entity slugs as in /entities/<slug>/: lower case, letters, digits and hyphens."""
+
+    upper = False
+
+    def to_python(self, value):
+        return [item.lower() for item in super().to_python(value)]
+
+    def check(self, item):
+        if not re.fullmatch(r"[-a-z0-9_]+", item):
+            raise forms.ValidationError(f"“{item[:40]}” is not an entity (a name as in its URL).")
 
 
 class ChoicesField(ValuesField):
@@ -205,7 +220,9 @@ class ListFilterForm(forms.Form):
         if start and end and start > end:
             self.add_error("to", f"The end date {end} is before the start date {start}.")
         self.names = {}
+        self.entity_ids = {}
         lookups = {
+            "entity": self.entity_lookup,
             "tag": lambda codes: dict(
                 Tag.objects.filter(code__in=codes).values_list("code", "meaning")
             ),
@@ -219,7 +236,12 @@ class ListFilterForm(forms.Form):
                 .values_list("origin", "name")
             ),
         }
-        nouns = {"tag": "TAGS code", "caveat": "caveat", "origin": "origin (station) code"}
+        nouns = {
+            "tag": "TAGS code",
+            "entity": "entity",
+            "caveat": "caveat",
+            "origin": "origin (station) code",
+        }
         for key, lookup in lookups.items():
             codes = cleaned.get(key) or []
             if not codes:
@@ -236,9 +258,24 @@ class ListFilterForm(forms.Form):
                 )
         return cleaned
 
+    def entity_lookup(self, slugs):
+        """{slug: name}; remembers each entity's id (an entity merged into another: the other's)."""
+        found = {}
+        rows = Entity.objects.filter(slug__in=slugs).values_list(
+            "slug", "pk", "name", "merged_into_id", "merged_into__name"
+        )
+        for slug, pk, name, merged_id, merged_name in rows:
+            self.entity_ids[slug] = merged_id or pk
+            found[slug] = merged_name or name
+        return found
+
 
 class ValuesFilter(django_filters.Filter):
     field_class = ValuesField
+
+
+class SlugsFilter(django_filters.Filter):
+    field_class = SlugsField
 
 
 class ChoicesFilter(django_filters.Filter):
@@ -264,6 +301,7 @@ class CableFilter(django_filters.FilterSet):
         method="filter_search", max_length=MAX_SEARCH_LENGTH, strip=True, label="Search"
     )
     tag = ValuesFilter(method="filter_tags")
+    entity = SlugsFilter(method="filter_entities")
     classification = ClassificationFilter(method="filter_classification")
     origin = ValuesFilter(method="filter_origin")
     year = NumbersFilter(
@@ -311,6 +349,10 @@ class CableFilter(django_filters.FilterSet):
 
     def filter_tags(self, queryset, name, codes):
         return queryset.tagged_with_all(codes)
+
+    def filter_entities(self, queryset, name, slugs):
+        ids = self.form.entity_ids
+        return queryset.mentioning_all([ids[slug] for slug in slugs])
 
     def filter_caveats(self, queryset, name, codes):
         for code in codes:
@@ -537,7 +579,7 @@ def parse_list_query(data, path="/cables/"):
     return query, []
 
 
-EXPANDABLE = ["tag", "classification", "origin", "year", "caveat", "marking"]
+EXPANDABLE = ["tag", "entity", "classification", "origin", "year", "caveat", "marking"]
 
 
 # Ordering and keyset pagination.

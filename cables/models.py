@@ -4,6 +4,7 @@ Filled by `import_cables`; read by the web layer. Every index says which query i
 """
 
 from django.db import models
+from django.db.models.functions import Upper
 from django.urls import reverse
 
 
@@ -41,6 +42,15 @@ class CableQuerySet(models.QuerySet):
         for code in codes:
             queryset = queryset.filter(
                 pk__in=CableTag.objects.filter(tag__code=code).values("cable_id")
+            )
+        return queryset
+
+    def mentioning_all(self, entity_ids):
+        """Cables naming every one of these entities: one subquery per entity, like TAGS."""
+        queryset = self
+        for entity_id in entity_ids:
+            queryset = queryset.filter(
+                pk__in=Mention.objects.filter(entity_id=entity_id).values("cable_id")
             )
         return queryset
 
@@ -86,6 +96,10 @@ class Tag(models.Model):
     meaning = models.CharField(max_length=300, blank=True)
     # Kept up to date by the importer, so that the glossary never counts at request time.
     cable_count = models.PositiveIntegerField(default=0)
+    # The place a country code stands for (AJ: Azerbaijan), set by the importer.
+    place = models.ForeignKey(
+        "Entity", null=True, blank=True, on_delete=models.SET_NULL, related_name="tags"
+    )
 
     class Meta:
         ordering = ["code"]
@@ -246,28 +260,60 @@ class Reference(models.Model):
         return self.from_cable.get_absolute_url()
 
 
+class EntityQuerySet(models.QuerySet):
+    def listed(self):
+        """Entities shown in lists and facets: named in some cable, not merged into another."""
+        return self.filter(cable_count__gt=0, merged_into__isnull=True)
+
+
 class Entity(models.Model):
-    """A person, organization or place named in the cables, merged across spellings."""
+    """A person, organization or place named in the cables, merged across spellings.
+
+    The importer makes one per merge key (`key`, from cables.entities); an entity made by hand
+    (a split) has none. Hand corrections live in EntityCorrection, so that re-imports keep them.
+    """
 
     class Kind(models.TextChoices):
         PERSON = "person", "Person"
         ORGANIZATION = "organization", "Organization"
         PLACE = "place", "Place"
 
+    key = models.CharField(
+        max_length=200, unique=True, null=True, blank=True, help_text="person:mustafa najjar"
+    )
     name = models.CharField(max_length=200)
+    # Set by a rename by hand: the importer no longer chooses the display name.
+    name_locked = models.BooleanField(default=False)
     kind = models.CharField(max_length=16, choices=Kind.choices)
     slug = models.SlugField(max_length=220, unique=True)
     aliases = models.JSONField(default=list, blank=True)
     mention_count = models.PositiveIntegerField(default=0)
     cable_count = models.PositiveIntegerField(default=0)
+    # An entity merged into another keeps its slug, which then leads to the other.
+    # No index: it is read only by corrections by hand, and one on a column that is nearly
+    # always NULL would tempt SQLite away from the name index when finding by name.
+    merged_into = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="merged",
+        db_index=False,
+    )
+
+    objects = EntityQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
         verbose_name_plural = "entities"
         indexes = [
-            # Browsing by kind, most mentioned first.
+            # Browsing by kind, most mentioned first (/entities/?kind=person).
             models.Index(fields=["kind", "-cable_count"], name="entity_kind_count_idx"),
+            # The whole-archive entity facet and /entities/: most mentioned first.
+            models.Index(fields=["-cable_count", "slug"], name="entity_count_idx"),
+            # Finding by name: a prefix range, and an exact case-insensitive match.
             models.Index(fields=["name"], name="entity_name_idx"),
+            models.Index(Upper("name"), name="entity_name_upper_idx"),
         ]
 
     def __str__(self):
@@ -277,6 +323,50 @@ class Entity(models.Model):
         return reverse("cables:entity", args=[self.slug])
 
 
+class EntityKey(models.Model):
+    """Where the mentions of one merge key go: the importer's resolution, kept between runs.
+
+    Recomputed at the end of each import from `resolve_keys` and the corrections; the writer
+    reads it so that a known key goes straight to its entity.
+    """
+
+    key = models.CharField(max_length=200, unique=True)
+    entity = models.ForeignKey(Entity, on_delete=models.CASCADE, related_name="keys")
+
+    class Meta:
+        ordering = ["key"]
+
+    def __str__(self):
+        return f"{self.key} → {self.entity_id}"
+
+    def get_absolute_url(self):
+        return self.entity.get_absolute_url()
+
+
+class EntityCorrection(models.Model):
+    """A correction by hand: the mentions of `key` (only those written `alias`, when given)
+    belong to `entity`. Stored as data so that every later import applies it again."""
+
+    key = models.CharField(max_length=200)
+    alias = models.CharField(max_length=200, blank=True, help_text="Empty: every mention")
+    entity = models.ForeignKey(Entity, on_delete=models.CASCADE, related_name="corrections")
+    note = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["key", "alias"]
+        constraints = [
+            models.UniqueConstraint(fields=["key", "alias"], name="entitycorrection_unique"),
+        ]
+
+    def __str__(self):
+        written = f" written “{self.alias}”" if self.alias else ""
+        return f"{self.key}{written} → {self.entity}"
+
+    def get_absolute_url(self):
+        return self.entity.get_absolute_url()
+
+
 class Mention(models.Model):
     """One place in one paragraph where an entity is named."""
 
@@ -284,9 +374,16 @@ class Mention(models.Model):
     paragraph = models.ForeignKey(Paragraph, on_delete=models.CASCADE, related_name="mentions")
     # Denormalized from the paragraph so that "cables mentioning X" needs no join.
     cable = models.ForeignKey(Cable, on_delete=models.CASCADE, related_name="mentions")
+    # The merge key the extractor gave; re-pointed as a whole when keys merge or are corrected.
+    entity_key = models.ForeignKey(
+        EntityKey, null=True, blank=True, on_delete=models.SET_NULL, related_name="mentions"
+    )
     start = models.PositiveIntegerField()
     end = models.PositiveIntegerField()
     text = models.CharField(max_length=200, help_text="As written in the paragraph")
+    # The extractor's display name when it differs from the text ("IRGC" names the Islamic
+    # Revolutionary Guard Corps); empty otherwise, to keep the table small.
+    name = models.CharField(max_length=200, blank=True)
 
     class Meta:
         ordering = ["paragraph", "start"]
@@ -295,6 +392,13 @@ class Mention(models.Model):
             models.Index(fields=["entity", "cable"], name="mention_entity_cable_idx"),
             # Mentions of one paragraph, to link them in the text.
             models.Index(fields=["paragraph", "start"], name="mention_paragraph_idx"),
+            # The entity facet (entities of the filtered cables) and the cable page (its
+            # mentions in one query): covering, from the cable.
+            models.Index(fields=["cable", "entity"], name="mention_cable_entity_idx"),
+            # "Every SECRET paragraph about the IRGC": the entity's paragraphs, then their level.
+            models.Index(fields=["entity", "paragraph"], name="mention_entity_paragraph_idx"),
+            # Re-pointing a key's mentions when keys merge or a correction is made.
+            models.Index(fields=["entity_key", "entity"], name="mention_key_entity_idx"),
         ]
 
     def __str__(self):

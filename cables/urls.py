@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import cable, listing, pages, search
+from .views import cable, entities, listing, pages, search
 
 app_name = "cables"
 
@@ -15,5 +15,6 @@ urlpatterns = [
     path("tags/<path:code>/", pages.tag_detail, name="tag"),
     path("origins/", pages.origins, name="origins"),
     path("origins/<str:code>/", pages.origin_detail, name="origin"),
-    path("entities/<slug:slug>/", pages.entity_detail, name="entity"),
+    path("entities/", entities.entity_list, name="entities"),
+    path("entities/<slug:slug>/", entities.entity_detail, name="entity"),
 ]

@@ -11,6 +11,7 @@ import datetime as dt
 import re
 from dataclasses import asdict, dataclass, field
 
+from cables.entities import extract_entities, tag_places
 from cables.parsing import NotACable, parse_cable
 
 from .readers import RawDocument
@@ -37,6 +38,10 @@ class CableRecord:
     ]  # {"position", "number", "anchor", "marking", "level", "caveats", "text"}
     references: list[dict]  # {"position", "label", "printed", "target_reference_id"}
     notes: list[str] = field(default_factory=list)
+    # (paragraph position, start, end, text, key, name when it differs from the text)
+    mentions: list[tuple] = field(default_factory=list)
+    # (TAGS code, place name, key) for the country codes: AJ -> Azerbaijan, place:az
+    tag_places: list[tuple] = field(default_factory=list)
 
 
 @dataclass
@@ -173,6 +178,8 @@ def build_record(document: RawDocument) -> Outcome:
         tags.append({"code": code, "kind": info.kind, "meaning": info.meaning[:300]})
 
     record = CableRecord(
+        mentions=entity_mentions(parsed, [tag["code"] for tag in tags]),
+        tag_places=tag_places(tag["code"] for tag in tags),
         reference_id=reference_id,
         content_hash=document.content_hash,
         source=document.source[:500],
@@ -184,3 +191,33 @@ def build_record(document: RawDocument) -> Outcome:
         notes=notes,
     )
     return Outcome(document.source, record=record, notes=notes)
+
+
+MAX_MENTION = 200  # the length of Mention.text, Mention.name and the keys
+
+
+def entity_mentions(parsed, tags):
+    """The cable's people, organisations and places, paragraph by paragraph (cables.entities).
+
+    The signer and the Classified By names are known people: their surnames are theirs."""
+    people = [name for name in [parsed.signer, *parsed.classified_by] if name]
+    try:
+        found = extract_entities(
+            [paragraph.text for paragraph in parsed.paragraphs], tags=tags, people=people
+        )
+    except Exception:  # a cable without entities is better than a cable not imported
+        return []
+    return [
+        (
+            mention.paragraph_position,
+            mention.start,
+            mention.end,
+            mention.text,
+            mention.key,
+            "" if mention.name == mention.text else mention.name,
+        )
+        for mention in found
+        if len(mention.text) <= MAX_MENTION
+        and len(mention.name) <= MAX_MENTION
+        and 0 < len(mention.key) <= MAX_MENTION
+    ]

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 from django.db import connection, reset_queries
 
+from .entities import finish_run
 from .readers import count_inputs, read_documents
 from .records import build_record
 from .writer import (
@@ -152,6 +153,7 @@ def import_paths(paths, *, workers=None, report=None, stdout=None, quiet=False) 
         progress.update(summary.total)
 
     refresh_tag_counts()
+    finish_run(writer.entities)
     summary.seconds = time.monotonic() - started
     progress.update(summary.total, final=True)
     return summary

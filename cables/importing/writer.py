@@ -6,13 +6,14 @@ content hash makes running the same input again a no-op.
 
 from __future__ import annotations
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce, Length
 from django.utils import timezone
 
-from cables.models import Cable, CableTag, Caveat, Paragraph, Reference, Tag
+from cables.models import Cable, CableTag, Caveat, Mention, Paragraph, Reference, Tag
 
+from .entities import EntityIndex
 from .records import CableRecord
 
 IMPORTED, UPDATED, UNCHANGED, REJECTED = "imported", "updated", "unchanged", "rejected"
@@ -30,6 +31,7 @@ class BatchWriter:
         self.written = {}  # reference_id -> (content hash, body length, source), this run
         self.tag_ids = {}
         self.caveat_ids = {}
+        self.entities = EntityIndex()
         self.after_write = []  # callables(cable_ids) run inside each batch's transaction
 
     def already_stored(self, documents) -> dict[int, str]:
@@ -120,6 +122,12 @@ class BatchWriter:
         cable_ids = {}
         if changed:
             changed_pks = [existing[record.reference_id][0] for record in changed]
+            # Their mentions go with their paragraphs; the entities they named are recounted.
+            old_mentions = Mention.objects.filter(cable_id__in=changed_pks)
+            self.entities.touched.update(
+                old_mentions.values_list("entity_id", flat=True).distinct().order_by()
+            )
+            old_mentions.delete()
             Paragraph.objects.filter(cable_id__in=changed_pks).delete()
             CableTag.objects.filter(cable_id__in=changed_pks).delete()
             Reference.objects.filter(from_cable_id__in=changed_pks).delete()
@@ -209,6 +217,50 @@ class BatchWriter:
         through.objects.bulk_create(caveats, batch_size=2000)
         Paragraph.objects.bulk_create(paragraphs, batch_size=1000)
         Reference.objects.bulk_create(references, batch_size=2000)
+        self._write_mentions(records, cable_ids, paragraphs)
+
+    def _write_mentions(self, records, cable_ids, paragraphs):
+        """Mention rows, with the entities of keys met for the first time, in bulk."""
+        names, places = {}, {}
+        for record in records:
+            for _, _, _, text, key, name in record.mentions:
+                names.setdefault(key, name or text)
+            for code, name, key in record.tag_places:
+                names.setdefault(key, name)
+                places[code] = key
+        if not names:
+            return
+        index = self.entities
+        keys = index.ids_for(names)
+        if any(paragraph.pk is None for paragraph in paragraphs):  # no RETURNING on this database
+            paragraph_ids = {
+                (cable_id, position): pk
+                for cable_id, position, pk in Paragraph.objects.filter(
+                    cable_id__in=cable_ids.values()
+                ).values_list("cable_id", "position", "pk")
+            }
+        else:
+            paragraph_ids = {(p.cable_id, p.position): p.pk for p in paragraphs}
+        rows = []
+        for record in records:
+            cable_id = cable_ids[record.reference_id]
+            for position, start, end, text, key, name in record.mentions:
+                entity_id = index.entity_of(key, text)
+                index.touched.add(entity_id)
+                rows.append(
+                    (
+                        entity_id,
+                        paragraph_ids[(cable_id, position)],
+                        cable_id,
+                        keys[key][0],
+                        start,
+                        end,
+                        text,
+                        name,
+                    )
+                )
+        insert_mentions(rows)
+        index.link_places(places)
 
     @staticmethod
     def _ids_for(model, cache, wanted, build):
@@ -222,6 +274,22 @@ class BatchWriter:
                 known = dict(model.objects.filter(code__in=missing).values_list("code", "pk"))
             cache.update(known)
         return cache
+
+
+MENTION_COLUMNS = ["entity_id", "paragraph_id", "cable_id", "entity_key_id"]
+MENTION_COLUMNS += ["start", "end", "text", "name"]
+
+
+def insert_mentions(rows, batch_size=5000):
+    """Mention rows as plain tuples through executemany: about 75 per cable, so building model
+    instances for bulk_create would cost more than the extraction itself."""
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(column) for column in MENTION_COLUMNS)
+    placeholders = ", ".join(["%s"] * len(MENTION_COLUMNS))
+    sql = f"INSERT INTO {quote(Mention._meta.db_table)} ({columns}) VALUES ({placeholders})"
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), batch_size):
+            cursor.executemany(sql, rows[start : start + batch_size])
 
 
 def refresh_tag_counts():

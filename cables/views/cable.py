@@ -11,9 +11,11 @@ from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 
 from cables import citations
-from cables.models import Cable, PortionLevel, Reference
+from cables.models import Cable, Mention, PortionLevel, Reference
 from cables.parsing.stations import catalogue_years, known_stations
 
 FORMATS = ("html", "json")
@@ -81,8 +83,9 @@ def cable_detail(request, reference_id):
     )
     accessed = timezone.localdate()
     cable_url = request.build_absolute_uri(cable.get_absolute_url())
+    mentions = cable_mentions(cable)
     for paragraph in paragraphs:
-        decorate_paragraph(request, cable, paragraph, accessed)
+        decorate_paragraph(request, cable, paragraph, accessed, mentions.get(paragraph.pk, []))
 
     if output == "json":
         return json_response(
@@ -354,14 +357,40 @@ def json_response(data):
 # --- Paragraphs ---------------------------------------------------------------------------------
 
 
-def decorate_paragraph(request, cable, paragraph, accessed):
-    """What the templates and the JSON need beyond the row: permalinks, display text, citation."""
+def cable_mentions(cable):
+    """{paragraph id: [(start, end, text, entity slug, entity name)]}, in one query."""
+    by_paragraph = {}
+    rows = (
+        Mention.objects.filter(cable_id=cable.pk)
+        .order_by("paragraph_id", "start")
+        .values_list("paragraph_id", "start", "end", "text", "entity__slug", "entity__name")
+    )
+    for paragraph_id, *mention in rows:
+        by_paragraph.setdefault(paragraph_id, []).append(tuple(mention))
+    return by_paragraph
+
+
+def decorate_paragraph(request, cable, paragraph, accessed, mentions=()):
+    """What the templates and the JSON need beyond the row: permalinks, display text with the
+    mentions of entities as links, citation."""
     paragraph.cable = cable
     paragraph.permalink = paragraph.get_absolute_url()
     paragraph.permalink_absolute = request.build_absolute_uri(paragraph.permalink)
     paragraph.has_page = paragraph.number != "" and paragraph.anchor == f"p{paragraph.number}"
     paragraph.label = f"¶{paragraph.number}" if paragraph.number else "Unnumbered paragraph"
-    paragraph.display_text, paragraph.preformatted = display_text(paragraph.text)
+    edits, paragraph.preformatted = display_edits(paragraph.text)
+    paragraph.display_text = apply_edits(paragraph.text, edits)
+    paragraph.linked_mentions = [
+        mention for mention in mentions if paragraph.text[mention[0] : mention[1]] == mention[2]
+    ]
+    paragraph.display_html = linked_html(
+        paragraph.text,
+        edits,
+        [
+            (start, end, *entity_link(slug, name))
+            for start, end, _, slug, name in paragraph.linked_mentions
+        ],
+    )
     paragraph.level_name = level_name(paragraph.level, paragraph.caveats)
     paragraph.chicago = citations.chicago(
         cable, paragraph.permalink_absolute, accessed, paragraph.number
@@ -395,15 +424,24 @@ def display_text(text):
     in lower case on the next line. Characters are never
     changed, only some newlines shown as spaces; the JSON keeps the text exactly as imported.
     """
+    edits, preformatted = display_edits(text)
+    return apply_edits(text, edits), preformatted
+
+
+def display_edits(text):
+    """(edits, preformatted) for display_text: each joined line break as (start, end,
+    replacement) on the original text, so that links placed by offsets compose with it."""
     lines = text.split("\n")
     if len(lines) == 1:
-        return text, False
+        return [], False
     columned = sum(1 for line in lines if COLUMN_GAP.search(line))
     if columned >= 2 and columned * 3 >= len(lines):
-        return text, True
+        return [], True
     width = max(len(line.rstrip()) for line in lines)
-    shown = [lines[0]]
+    edits = []
+    offset = 0  # where `before` starts in the text
     for before, line in pairwise(lines):
+        line_start = offset + len(before) + 1
         previous = before.rstrip()  # the line as printed, not what it was joined into
         first_word = line.split(maxsplit=1)[0] if line.strip() else ""
         wrapped = (
@@ -420,13 +458,51 @@ def display_text(text):
                 )
             )
         )
-        if not wrapped:
-            shown.append(line)
-        elif re.search(r"[^\s-]-$", previous) and line[:1].isalpha():
-            shown[-1] = shown[-1].rstrip() + line  # a compound broken at its hyphen: "U.S.-Iraq"
-        else:
-            shown[-1] = shown[-1].rstrip() + " " + line
-    return "\n".join(shown), False
+        if wrapped:
+            # A compound broken at its hyphen ("U.S.-\nIraq") joins with nothing between.
+            hyphen = re.search(r"[^\s-]-$", previous) and line[:1].isalpha()
+            edits.append((offset + len(previous), line_start, "" if hyphen else " "))
+        offset = line_start
+    return edits, False
+
+
+def apply_edits(text, edits, start=0, end=None):
+    """text[start:end] with the edits inside it applied (an edit cut by the range drops its
+    replacement text unless the range holds its beginning)."""
+    end = len(text) if end is None else end
+    pieces, position = [], start
+    for edit_start, edit_end, replacement in edits:
+        if edit_end <= start or edit_start >= end:
+            continue
+        pieces.append(text[position : max(edit_start, start)])
+        if edit_start >= start:
+            pieces.append(replacement)
+        position = min(edit_end, end)
+    pieces.append(text[position:end])
+    return "".join(pieces)
+
+
+def linked_html(text, edits, spans, start=0, end=None):
+    """The paragraph as HTML: escaped segments of the text between the spans' offsets, each span
+    wrapped in its tag ((start, end, opening tag, closing tag), sorted, not overlapping), and
+    the display edits applied throughout. Nothing of the text is added, dropped or reordered."""
+    end = len(text) if end is None else end
+    pieces, position = [], start
+    for span_start, span_end, opening, closing in spans:
+        if span_start < position or span_end > end:
+            continue
+        pieces.append(escape(apply_edits(text, edits, position, span_start)))
+        pieces.append(opening)
+        pieces.append(escape(apply_edits(text, edits, span_start, span_end)))
+        pieces.append(closing)
+        position = span_end
+    pieces.append(escape(apply_edits(text, edits, position, end)))
+    return mark_safe("".join(pieces))  # every piece of text is escaped above
+
+
+def entity_link(slug, name):
+    url = reverse("cables:entity", args=[slug])
+    return (f'<a class="mention" href="{escape(url)}" title="{escape(name)}">', "</a>")
 
 
 LEVEL_ORDER = ["U", "SBU", "C", "S", "TS"]
@@ -515,6 +591,16 @@ def paragraph_json(paragraph):
         "caveats": paragraph.caveats.split(),
         "text": paragraph.text,
         "url": paragraph.permalink_absolute,
+        "mentions": [
+            {
+                "start": start,
+                "end": end,
+                "text": text,
+                "entity": slug,
+                "url": reverse("cables:entity", args=[slug]),
+            }
+            for start, end, text, slug, _ in getattr(paragraph, "linked_mentions", [])
+        ],
     }
 
 

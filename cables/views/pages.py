@@ -1,4 +1,4 @@
-"""Site-wide pages: home, the TAGS glossary, origins, entity pages, error pages."""
+"""Site-wide pages: home, the TAGS glossary, origins, error pages."""
 
 from urllib.parse import urlencode
 
@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from cables.facets import count_list
 from cables.filtering import parse_list_query
-from cables.models import Cable, Entity, Tag
+from cables.models import Cable, Tag
 from cables.views.listing import with_tags
 
 TAG_SORTS = {"count": ["-cable_count", "code"], "code": ["code"], "kind": ["kind", "code"]}
@@ -126,11 +126,6 @@ def origin_detail(request, code):
         "timeline": counts.timeline,
     }
     return render(request, "cables/origin.html", context)
-
-
-def entity_detail(request, slug):
-    entity = get_object_or_404(Entity, slug=slug)
-    return render(request, "cables/entity.html", {"entity": entity})
 
 
 def not_found(request, exception=None):

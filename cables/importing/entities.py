@@ -1,0 +1,386 @@
+"""The database side of entities: merge keys to entity rows, corrections by hand, counts.
+
+The extractor (cables.entities, pure Python) gives every mention a merge key. Here:
+
+- `EntityIndex` (one per import run) turns keys into rows for the writer: an `EntityKey` per
+  key, pointing at the entity its mentions belong to, and an `Entity` per key, both created in
+  bulk the first time a key is met. Alias corrections apply as mentions are written.
+- `finish_run` runs once at the end of an import: `resolve_keys` over every person key of the
+  archive (a surname alone joins the one full name with that surname), whole-key corrections
+  over that, then names, aliases and counts of the entities this run touched, in batches.
+- `merge_entities`, `split_entity`, `rename_entity`: corrections by hand (the admin and
+  `manage.py entities` call them). Each is stored as data (`EntityCorrection`, or
+  `Entity.name_locked`) that every later import applies again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter, defaultdict
+
+from django.db import connection, transaction
+from django.db.models import Count
+from django.utils.text import slugify
+
+from cables.entities import fold, resolve_keys
+from cables.models import Entity, EntityCorrection, EntityKey, Mention, Tag
+
+KINDS = {"person": Entity.Kind.PERSON, "org": Entity.Kind.ORGANIZATION, "place": Entity.Kind.PLACE}
+REFRESH_BATCH = 500
+LOOKUP_BATCH = 2000
+MAX_ALIASES = 100
+# The range of person keys on the unique index ("person;" is the first string after them).
+PERSON_KEYS = {"key__gte": "person:", "key__lt": "person;"}
+
+
+def kind_of(key):
+    return KINDS.get(key.partition(":")[0], Entity.Kind.ORGANIZATION)
+
+
+def spelling(text):
+    """A mention's text with its line breaks and runs of spaces as single spaces."""
+    return " ".join(text.split())
+
+
+def chunks(items, size=LOOKUP_BATCH):
+    items = list(items)
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+# --- Slugs --------------------------------------------------------------------------------------
+
+
+def slug_candidate(key, name, attempt):
+    """From the key, so that it does not depend on which spelling came first ("mustafa-najjar"
+    whether "Mostafa Mohammad-Najjar" or "Mustafa Najjar" was imported first); countries by
+    name ("azerbaijan", not "az"). Then with the kind, then with a hash of the key."""
+    prefix, _, value = key.partition(":")
+    if prefix == "place" and len(value) == 2:
+        value = fold(name)
+    base = slugify(value)[:180] or "entity"
+    if attempt == 0:
+        return base
+    if attempt == 1:
+        return f"{base}-{kind_of(key)}"
+    return f"{base}-{hashlib.sha1(key.encode()).hexdigest()[:8]}"
+
+
+def unique_slugs(keys, names):
+    chosen = {}
+    for attempt in range(3):
+        wanted = {
+            key: slug_candidate(key, names[key], attempt) for key in keys if key not in chosen
+        }
+        if not wanted:
+            break
+        taken = set(chosen.values())
+        for part in chunks(set(wanted.values())):
+            taken.update(Entity.objects.filter(slug__in=part).values_list("slug", flat=True))
+        for key in sorted(wanted):
+            if wanted[key] not in taken:
+                chosen[key] = wanted[key]
+                taken.add(wanted[key])
+    return chosen
+
+
+def unique_slug(name):
+    """A free slug for an entity made by hand."""
+    base = slugify(fold(name))[:180] or "entity"
+    slug, number = base, 1
+    while Entity.objects.filter(slug=slug).exists():
+        number += 1
+        slug = f"{base}-{number}"
+    return slug
+
+
+# --- During an import ---------------------------------------------------------------------------
+
+
+class EntityIndex:
+    """Merge key → (EntityKey pk, Entity pk) for one import run, creating what is missing."""
+
+    def __init__(self):
+        self.keys = {}
+        self.touched = set()  # entities whose mentions changed in this run
+        self.new_person_keys = False
+        self.linked_places = set()  # TAGS codes whose place was set in this run
+        self.whole = dict(EntityCorrection.objects.filter(alias="").values_list("key", "entity_id"))
+        self.by_alias = {
+            (key, alias): entity_id
+            for key, alias, entity_id in EntityCorrection.objects.exclude(alias="").values_list(
+                "key", "alias", "entity_id"
+            )
+        }
+
+    def ids_for(self, names):
+        """{key: (entity key pk, entity pk)} for these keys ({key: a display name})."""
+        missing = [key for key in names if key not in self.keys]
+        if not missing:
+            return self.keys
+        found = self.fetch(missing)
+        absent = [key for key in missing if key not in found]
+        if absent:
+            entities = self.entities_for(absent, names)
+            EntityKey.objects.bulk_create(
+                [
+                    EntityKey(key=key, entity_id=self.whole.get(key, entities[key]))
+                    for key in absent
+                ],
+                batch_size=LOOKUP_BATCH,
+                ignore_conflicts=True,
+            )
+            found.update(self.fetch(absent))
+            self.new_person_keys |= any(key.startswith("person:") for key in absent)
+        self.keys.update(found)
+        return self.keys
+
+    @staticmethod
+    def fetch(keys):
+        found = {}
+        for part in chunks(keys):
+            found.update(
+                (key, (pk, entity_id))
+                for key, pk, entity_id in EntityKey.objects.filter(key__in=part).values_list(
+                    "key", "pk", "entity_id"
+                )
+            )
+        return found
+
+    @staticmethod
+    def entities_for(keys, names):
+        """The Entity row of each key, created in bulk when missing."""
+        existing = {}
+        for part in chunks(keys):
+            existing.update(Entity.objects.filter(key__in=part).values_list("key", "pk"))
+        to_make = [key for key in keys if key not in existing]
+        if to_make:
+            slugs = unique_slugs(to_make, names)
+            Entity.objects.bulk_create(
+                [
+                    Entity(
+                        key=key,
+                        name=names[key][:200],
+                        kind=kind_of(key),
+                        slug=slugs[key],
+                        aliases=[names[key]],
+                    )
+                    for key in to_make
+                    if key in slugs
+                ],
+                batch_size=LOOKUP_BATCH,
+                ignore_conflicts=True,
+            )
+            for part in chunks(to_make):
+                existing.update(Entity.objects.filter(key__in=part).values_list("key", "pk"))
+        return existing
+
+    def entity_of(self, key, text):
+        """The entity a mention belongs to: an alias correction, else its key's entity."""
+        entity_id = self.keys[key][1]
+        if self.by_alias:
+            entity_id = self.by_alias.get((key, spelling(text)), entity_id)
+        return entity_id
+
+    def link_places(self, tag_places):
+        """Tag.place for TAGS country codes (AJ → Azerbaijan), once per code and run."""
+        for code, key in tag_places.items():
+            if code in self.linked_places:
+                continue
+            entity_id = self.keys[key][1]
+            Tag.objects.filter(code=code).exclude(place_id=entity_id).update(place_id=entity_id)
+            self.linked_places.add(code)
+
+
+def finish_run(index: EntityIndex):
+    """After the last batch: merge keys across cables, then refresh what this run touched."""
+    touched = set(index.touched)
+    if index.new_person_keys:
+        touched |= resolve_person_keys()
+    refresh_entities(touched)
+    return touched
+
+
+def resolve_person_keys():
+    """Point every person key at its entity: the whole-key correction, else the entity of the
+    key `resolve_keys` merges it into. Depends only on the set of keys and the corrections,
+    so the result is the same whatever the order of imports. Returns the entities changed."""
+    rows = list(EntityKey.objects.filter(**PERSON_KEYS).values_list("pk", "key", "entity_id"))
+    merged = resolve_keys(key for _, key, _ in rows)
+    whole = dict(EntityCorrection.objects.filter(alias="").values_list("key", "entity_id"))
+    own = dict(Entity.objects.filter(**PERSON_KEYS).values_list("key", "pk"))
+
+    def wanted(key):
+        target = merged.get(key, key)
+        return whole.get(key) or whole.get(target) or own.get(target) or own.get(key)
+
+    changes = [
+        (pk, key, old, wanted(key)) for pk, key, old in rows if wanted(key) not in (old, None)
+    ]
+    touched = set()
+    with transaction.atomic():
+        for pk, key, old, new in changes:
+            EntityKey.objects.filter(pk=pk).update(entity_id=new)
+            Mention.objects.filter(entity_key_id=pk, entity_id=old).update(entity_id=new)
+            # The key's own entity leads to where its mentions went (or stands again alone).
+            Entity.objects.filter(key=key).exclude(pk=new).update(merged_into_id=new)
+            Entity.objects.filter(key=key, pk=new).update(merged_into=None)
+            touched |= {old, new}
+    return touched
+
+
+# --- Names, aliases and counts ------------------------------------------------------------------
+
+
+def display_name(kind, names):
+    """The name to show: mixed case over all capitals, a full name over a surname alone, then
+    the most frequent, then the longest. All-capitals names of people and places are
+    capitalised word by word (HEYDAR ALIYEV → Heydar Aliyev); acronyms stay as they are."""
+
+    def score(item):
+        name, count = item
+        return (
+            not name.isupper(),
+            kind == Entity.Kind.PERSON and len(name.split()) > 1,
+            count,
+            len(name),
+            name,
+        )
+
+    best = max(names.items(), key=score)[0]
+    if best.isupper() and kind != Entity.Kind.ORGANIZATION:
+        best = " ".join(
+            "-".join(part.capitalize() for part in word.split("-")) for word in best.lower().split()
+        )
+    return best
+
+
+def refresh_entities(entity_ids):
+    """Counts, aliases and (unless locked) names of these entities, 500 at a time: two GROUP BY
+    queries on the mention indexes and one executemany UPDATE per batch."""
+    entity_ids = sorted(entity_id for entity_id in entity_ids if entity_id is not None)
+    aliases_field = Entity._meta.get_field("aliases")
+    table = connection.ops.quote_name(Entity._meta.db_table)
+    update = (
+        f"UPDATE {table} SET name = %s, aliases = %s, mention_count = %s, cable_count = %s "
+        "WHERE id = %s"
+    )
+    for batch in chunks(entity_ids, REFRESH_BATCH):
+        counts = {
+            entity_id: (mentions, cables)
+            for entity_id, mentions, cables in Mention.objects.filter(entity_id__in=batch)
+            .values("entity_id")
+            .annotate(n=Count("pk"), cables=Count("cable_id", distinct=True))
+            .order_by()
+            .values_list("entity_id", "n", "cables")
+        }
+        spellings, names = defaultdict(Counter), defaultdict(Counter)
+        rows = (
+            Mention.objects.filter(entity_id__in=batch)
+            .values_list("entity_id", "text", "name")
+            .annotate(n=Count("pk"))
+            .order_by()
+        )
+        for entity_id, text, name, count in rows:
+            spellings[entity_id][spelling(text)] += count
+            names[entity_id][spelling(name or text)] += count
+        updates = []
+        entities = Entity.objects.filter(pk__in=batch).values_list(
+            "pk", "name", "kind", "aliases", "name_locked", "mention_count", "cable_count"
+        )
+        for pk, name, kind, aliases, locked, mention_count, cable_count in entities:
+            new_counts = counts.get(pk, (0, 0))
+            if pk in spellings:
+                ranked = sorted(spellings[pk].items(), key=lambda item: (-item[1], item[0]))
+                new_aliases = [text for text, _ in ranked][:MAX_ALIASES]
+                new_name = name if locked else display_name(kind, names[pk])[:200]
+            else:
+                new_aliases, new_name = aliases, name
+            if (new_name, new_aliases, *new_counts) != (name, aliases, mention_count, cable_count):
+                updates.append(
+                    (
+                        new_name,
+                        aliases_field.get_db_prep_save(new_aliases, connection),
+                        *new_counts,
+                        pk,
+                    )
+                )
+        if updates:
+            with connection.cursor() as cursor:
+                cursor.executemany(update, updates)
+
+
+# --- Corrections by hand ------------------------------------------------------------------------
+
+
+def final(entity):
+    """The entity an entity was merged into, followed to the end."""
+    seen = set()
+    while entity.merged_into_id and entity.pk not in seen:
+        seen.add(entity.pk)
+        entity = entity.merged_into
+    return entity
+
+
+@transaction.atomic
+def merge_entities(sources, target, note=""):
+    """Merge these entities into `target`: their keys, mentions, TAGS and corrections follow,
+    and their slugs lead to it. Returns the number of entities merged."""
+    target = final(target)
+    source_ids = [entity.pk for entity in sources if final(entity).pk != target.pk]
+    if not source_ids:
+        return 0
+    for key in EntityKey.objects.filter(entity_id__in=source_ids).values_list("key", flat=True):
+        EntityCorrection.objects.update_or_create(
+            key=key, alias="", defaults={"entity": target, "note": note or "merge"}
+        )
+    EntityCorrection.objects.filter(entity_id__in=source_ids).update(entity=target)
+    EntityKey.objects.filter(entity_id__in=source_ids).update(entity=target)
+    Mention.objects.filter(entity_id__in=source_ids).update(entity=target)
+    Tag.objects.filter(place_id__in=source_ids).update(place=target)
+    Entity.objects.filter(merged_into_id__in=source_ids).update(merged_into=target)
+    Entity.objects.filter(pk__in=source_ids).update(merged_into=target)
+    refresh_entities([*source_ids, target.pk])
+    return len(source_ids)
+
+
+@transaction.atomic
+def split_entity(entity, name, *, aliases=(), keys=(), note=""):
+    """Move the mentions written as one of `aliases`, and every mention of `keys`, from this
+    entity to a new one called `name`. Returns the new entity."""
+    wanted = {spelling(alias) for alias in aliases if spelling(alias)}
+    new = Entity.objects.create(
+        name=name[:200], kind=entity.kind, slug=unique_slug(name), name_locked=True
+    )
+    for key in keys:
+        EntityCorrection.objects.update_or_create(
+            key=key, alias="", defaults={"entity": new, "note": note or "split"}
+        )
+        EntityKey.objects.filter(key=key, entity=entity).update(entity=new)
+        Mention.objects.filter(entity=entity, entity_key__key=key).update(entity=new)
+    if wanted:
+        moved, pairs = [], set()
+        mentions = Mention.objects.filter(entity=entity).values_list(
+            "pk", "entity_key__key", "text"
+        )
+        for pk, key, text in mentions.iterator(chunk_size=5000):
+            if spelling(text) in wanted:
+                moved.append(pk)
+                if key:
+                    pairs.add((key, spelling(text)))
+        for key, alias in sorted(pairs):
+            EntityCorrection.objects.update_or_create(
+                key=key, alias=alias, defaults={"entity": new, "note": note or "split"}
+            )
+        for part in chunks(moved):
+            Mention.objects.filter(pk__in=part).update(entity=new)
+    refresh_entities([entity.pk, new.pk])
+    new.refresh_from_db()
+    return new
+
+
+def rename_entity(entity, name):
+    """A name chosen by hand, kept by every later import (the slug stays: links keep working)."""
+    Entity.objects.filter(pk=entity.pk).update(name=name[:200], name_locked=True)
+    entity.name, entity.name_locked = name[:200], True
+    return entity

@@ -1,0 +1,165 @@
+"""Entities at import: rows, merges across cables and spellings, corrections that survive."""
+
+import io
+
+import pytest
+from django.core.management import call_command
+
+from cables.importing.entities import merge_entities, rename_entity, split_entity
+from cables.importing.run import import_paths
+from cables.models import Cable, Entity, EntityCorrection, Mention, Tag
+from tests.conftest import SEEDS_DIR
+
+pytestmark = pytest.mark.django_db
+
+FIRST = "000_ee403f0e40051563.txt"  # 06BAKU641
+SECOND = "001_c506d94be44f117a.txt"  # 08BAKU164
+
+
+@pytest.fixture
+def seeds():
+    return import_paths([SEEDS_DIR], workers=1, quiet=True)
+
+
+def cables_of(slug):
+    entity = Entity.objects.get(slug=slug)
+    return set(
+        Cable.objects.filter(
+            pk__in=Mention.objects.filter(entity=entity).values("cable_id")
+        ).values_list("reference_id", flat=True)
+    )
+
+
+def test_seed_entities_have_their_kinds(seeds):
+    kinds = dict(
+        Entity.objects.filter(
+            slug__in=["safar-abiyev", "islamic-revolutionary-guard-corps", "baku", "azerbaijan"]
+        ).values_list("slug", "kind")
+    )
+    assert kinds == {
+        "safar-abiyev": "person",
+        "islamic-revolutionary-guard-corps": "organization",
+        "baku": "place",
+        "azerbaijan": "place",
+    }
+    abiyev = Entity.objects.get(slug="safar-abiyev")
+    assert abiyev.name == "Safar Abiyev"
+    assert {"Safar Abiyev", "Abiyev"} <= set(abiyev.aliases)
+    assert abiyev.cable_count == len(cables_of("safar-abiyev")) >= 2
+    assert abiyev.mention_count == Mention.objects.filter(entity=abiyev).count()
+    irgc = Entity.objects.get(slug="islamic-revolutionary-guard-corps")
+    assert {"IRGC", "Iranian Revolutionary Guard Corps"} <= set(irgc.aliases)
+
+
+def test_najjar_is_one_entity_across_spellings_and_cables(seeds):
+    najjar = Entity.objects.get(slug="mustafa-najjar")
+    assert {"Mustafa Najjar", "Mostafa Mohammad-Najjar", "Najjar"} <= set(najjar.aliases)
+    assert {"06BAKU641", "08BAKU164"} <= cables_of("mustafa-najjar")
+    spellings = set(
+        Mention.objects.filter(
+            cable__reference_id="08BAKU164", text__contains="Najjar"
+        ).values_list("entity__slug", flat=True)
+    )
+    assert spellings == {"mustafa-najjar"}
+
+
+def test_mention_offsets_point_at_the_text(seeds):
+    for mention in Mention.objects.select_related("paragraph")[:300]:
+        assert mention.paragraph.text[mention.start : mention.end] == mention.text
+        assert mention.cable_id == mention.paragraph.cable_id
+
+
+def test_tags_country_codes_link_to_their_places(seeds):
+    assert Tag.objects.get(code="AJ").place.slug == "azerbaijan"
+    assert Tag.objects.get(code="IR").place.slug == "iran"
+    assert Tag.objects.get(code="PREL").place is None
+
+
+@pytest.mark.parametrize("order", [(FIRST, SECOND), (SECOND, FIRST)])
+def test_a_surname_alone_joins_the_full_name_in_any_import_order(tmp_path, order):
+    # 08BAKU164 says only "Aliyev"; 06BAKU641 says "Ilham Aliyev". A made-up surname keeps the
+    # test apart from any other Aliyev in the database (the corpus has Heydar Aliyev too).
+    for name in order:
+        folder = tmp_path / name
+        folder.mkdir()
+        text = (SEEDS_DIR / name).read_text().replace("Aliyev", "Qorxmazov")
+        (folder / name).write_text(text)
+        import_paths([folder], workers=1, quiet=True)
+    alone = Mention.objects.filter(cable__reference_id="08BAKU164", text="Qorxmazov")
+    assert alone.exists()
+    assert set(alone.values_list("entity__slug", flat=True)) == {"ilham-qorxmazov"}
+    ilham = Entity.objects.get(slug="ilham-qorxmazov")
+    assert ilham.cable_count == 2
+    stub = Entity.objects.filter(key="person:qorxmazov").first()
+    assert stub is None or (stub.merged_into_id == ilham.pk and stub.cable_count == 0)
+
+
+def test_reimporting_unchanged_cables_changes_nothing(seeds):
+    before = list(Entity.objects.order_by("pk").values_list("pk", "name", "cable_count"))
+    mentions = list(Mention.objects.order_by("pk").values_list("pk", flat=True))
+    again = import_paths([SEEDS_DIR], workers=1, quiet=True)
+    assert again.counts["unchanged"] == 4
+    assert list(Entity.objects.order_by("pk").values_list("pk", "name", "cable_count")) == before
+    assert list(Mention.objects.order_by("pk").values_list("pk", flat=True)) == mentions
+
+
+def test_corrections_survive_reimport_with_changed_text(seeds, tmp_path):
+    najjar = Entity.objects.get(slug="mustafa-najjar")
+    rename_entity(najjar, "Mostafa Mohammad-Najjar")
+    usg = Entity.objects.get(slug="u-s-government")
+    merge_entities([usg], Entity.objects.get(slug="united-states"))
+    alone = split_entity(
+        Entity.objects.get(slug="safar-abiyev"), "Abiyev (alone)", aliases=["Abiyev"]
+    )
+    assert EntityCorrection.objects.count() >= 2
+
+    # WikiLeaks publishes a second text of 08BAKU164: one more sentence.
+    folder = tmp_path / "changed"
+    folder.mkdir()
+    text = (SEEDS_DIR / SECOND).read_text()
+    text = text.replace(
+        "Two Azerbaijani political analysts",
+        "Abiyev told the USG that Najjar and Safar Abiyev agreed. "
+        "Two Azerbaijani political analysts",
+    )
+    (folder / SECOND).write_text(text)
+    summary = import_paths([folder], workers=1, quiet=True)
+    assert summary.counts["updated"] == 1
+
+    najjar.refresh_from_db()
+    assert najjar.name == "Mostafa Mohammad-Najjar" and najjar.name_locked
+    assert "08BAKU164" in cables_of("mustafa-najjar")
+    changed = Mention.objects.filter(cable__reference_id="08BAKU164")
+    assert set(changed.filter(text="USG").values_list("entity__slug", flat=True)) == {
+        "united-states"
+    }
+    assert set(changed.filter(text="Abiyev").values_list("entity_id", flat=True)) == {alone.pk}
+    assert set(changed.filter(text="Safar Abiyev").values_list("entity__slug", flat=True)) == {
+        "safar-abiyev"
+    }
+    assert changed.filter(text="Abiyev").count() >= 8  # the new sentence's "Abiyev" too
+    usg.refresh_from_db()
+    assert usg.merged_into.slug == "united-states"
+    alone.refresh_from_db()
+    assert alone.mention_count == Mention.objects.filter(entity=alone).count()
+
+
+def test_the_entities_command(seeds):
+    out = io.StringIO()
+    call_command("entities", "rename", "baku", "Bakı", stdout=out)
+    assert "renamed baku" in out.getvalue()
+    call_command("entities", "merge", "azerbaijan", "baku", stdout=out)
+    assert Entity.objects.get(slug="baku").merged_into.slug == "azerbaijan"
+    call_command(
+        "entities",
+        "split",
+        "ilham-aliyev",
+        "--name",
+        "Some Aliyev",
+        "--alias",
+        "Aliyev",
+        stdout=out,
+    )
+    assert Entity.objects.get(name="Some Aliyev").mention_count > 0
+    import_paths([SEEDS_DIR], workers=1, quiet=True)
+    assert Entity.objects.get(slug="baku").name == "Bakı"
