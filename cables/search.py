@@ -708,6 +708,12 @@ def _highlight_pattern(terms):
     return re.compile(r"\b(?:" + "|".join(alternatives) + r")", re.IGNORECASE)
 
 
+def highlight_spans(text, terms):
+    """Where the terms occur in the text: (start, end) offsets, in order, not overlapping."""
+    pattern = _highlight_pattern(terms)
+    return [match.span() for match in pattern.finditer(text)] if pattern else []
+
+
 def highlight(text, terms):
     """The text, HTML-escaped, with every form of the terms in <mark>: safe to render."""
     text = str(text or "").replace(MARK_START, "").replace(MARK_END, "")

@@ -31,6 +31,11 @@ def test_a_phrase_leads_to_its_paragraph(page):
     paragraph = page.locator(f"#{anchor}")
     assert paragraph.count() == 1
     assert "Safar Abiyev" in " ".join(paragraph.inner_text().split())
+    # The words searched for are marked on the cable page, inside the link to their entity.
+    marked = paragraph.locator("a.mention mark")
+    assert marked.count() >= 1
+    assert " ".join(marked.first.inner_text().split()) == "Safar Abiyev"
+    assert marked.first.evaluate("el => getComputedStyle(el).backgroundColor") != "rgba(0, 0, 0, 0)"
 
 
 def test_the_search_stays_in_the_url_and_bad_input_is_explained(page):

@@ -410,3 +410,22 @@ def test_display_text_keeps_tables_as_printed():
 def test_display_text_joins_a_compound_broken_at_its_hyphen():
     text = "Yesterday's talks on the future of the U.S.-\nIraq security relationship were held"
     assert display_text(text)[0] == text.replace("-\n", "-")
+
+
+def test_arriving_from_a_search_marks_the_words_in_the_paragraphs(client):
+    import_paths([SEEDS_DIR], workers=1, quiet=True)
+    html = client.get("/cables/06BAKU641/", {"highlight": "visit"}).content.decode()
+    marked = re.findall(r"<mark>([^<]*)</mark>", html)
+    assert {word.lower() for word in marked} >= {"visited", "visits", "visit"}
+    # Inside an entity link the mark nests in the link; the text is otherwise unchanged.
+    html = client.get("/cables/06BAKU641/", {"highlight": '"Safar Abiyev"'}).content.decode()
+    assert re.search(r'<a class="mention"[^>]*><mark>Safar Abiyev</mark></a>', html)
+    assert "<mark>" not in client.get("/cables/06BAKU641/").content.decode()
+
+
+@pytest.mark.parametrize("value", ['"', "-", "*", "<script>", "a" * 2000, "\x00", "OR"])
+def test_odd_highlight_values_never_fail(client, value):
+    import_paths([SEEDS_DIR], workers=1, quiet=True)
+    response = client.get("/cables/06BAKU641/", {"highlight": value})
+    assert response.status_code == 200
+    assert "<script>" not in response.content.decode().split("<main", 1)[1]

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from cables import citations
+from cables import citations, search
 from cables.models import Cable, Mention, PortionLevel, Reference
 from cables.parsing.stations import catalogue_years, known_stations
 
@@ -84,8 +84,12 @@ def cable_detail(request, reference_id):
     accessed = timezone.localdate()
     cable_url = request.build_absolute_uri(cable.get_absolute_url())
     mentions = cable_mentions(cable)
+    # Arriving from a search result (?highlight=…): the words searched for are marked.
+    highlighted = search.highlight_terms(request.GET.get("highlight", "")[:500])
     for paragraph in paragraphs:
-        decorate_paragraph(request, cable, paragraph, accessed, mentions.get(paragraph.pk, []))
+        decorate_paragraph(
+            request, cable, paragraph, accessed, mentions.get(paragraph.pk, []), highlighted
+        )
 
     if output == "json":
         return json_response(
@@ -370,9 +374,10 @@ def cable_mentions(cable):
     return by_paragraph
 
 
-def decorate_paragraph(request, cable, paragraph, accessed, mentions=()):
+def decorate_paragraph(request, cable, paragraph, accessed, mentions=(), highlighted=()):
     """What the templates and the JSON need beyond the row: permalinks, display text with the
-    mentions of entities as links, citation."""
+    mentions of entities as links and the words searched for (`highlighted`, from
+    search.highlight_terms) marked, citation."""
     paragraph.cable = cable
     paragraph.permalink = paragraph.get_absolute_url()
     paragraph.permalink_absolute = request.build_absolute_uri(paragraph.permalink)
@@ -390,6 +395,7 @@ def decorate_paragraph(request, cable, paragraph, accessed, mentions=()):
             (start, end, *entity_link(slug, name))
             for start, end, _, slug, name in paragraph.linked_mentions
         ],
+        marks=search.highlight_spans(paragraph.text, highlighted),
     )
     paragraph.level_name = level_name(paragraph.level, paragraph.caveats)
     paragraph.chicago = citations.chicago(
@@ -482,22 +488,37 @@ def apply_edits(text, edits, start=0, end=None):
     return "".join(pieces)
 
 
-def linked_html(text, edits, spans, start=0, end=None):
+def linked_html(text, edits, spans, start=0, end=None, marks=()):
     """The paragraph as HTML: escaped segments of the text between the spans' offsets, each span
-    wrapped in its tag ((start, end, opening tag, closing tag), sorted, not overlapping), and
+    wrapped in its tag ((start, end, opening tag, closing tag), sorted, not overlapping), the
+    marks ((start, end) of searched words) in <mark> inside whatever segment holds them, and
     the display edits applied throughout. Nothing of the text is added, dropped or reordered."""
     end = len(text) if end is None else end
     pieces, position = [], start
     for span_start, span_end, opening, closing in spans:
         if span_start < position or span_end > end:
             continue
-        pieces.append(escape(apply_edits(text, edits, position, span_start)))
+        pieces.append(marked_html(text, edits, position, span_start, marks))
         pieces.append(opening)
-        pieces.append(escape(apply_edits(text, edits, span_start, span_end)))
+        pieces.append(marked_html(text, edits, span_start, span_end, marks))
         pieces.append(closing)
         position = span_end
+    pieces.append(marked_html(text, edits, position, end, marks))
+    return mark_safe("".join(pieces))  # every piece of text is escaped in marked_html
+
+
+def marked_html(text, edits, start, end, marks):
+    """text[start:end], escaped, with the parts of the marks inside that range in <mark>."""
+    pieces, position = [], start
+    for mark_start, mark_end in marks:
+        mark_start, mark_end = max(mark_start, start), min(mark_end, end)
+        if mark_start >= mark_end:
+            continue
+        pieces.append(escape(apply_edits(text, edits, position, mark_start)))
+        pieces.append(f"<mark>{escape(apply_edits(text, edits, mark_start, mark_end))}</mark>")
+        position = mark_end
     pieces.append(escape(apply_edits(text, edits, position, end)))
-    return mark_safe("".join(pieces))  # every piece of text is escaped above
+    return "".join(pieces)
 
 
 def entity_link(slug, name):
