@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from cables.models import Paragraph
+from cables.models import Mention, Paragraph
 from tests.test_search import encodable
 from tests.test_search_query import NASTY
 
@@ -67,3 +67,24 @@ def test_nasty_searches_on_the_list_answer_200_or_400(client, corpus, text):
     for output in ("html", "json", "csv"):
         response = client.get("/cables/", {"q": text, "format": output})
         assert response.status_code in (200, 400), (text, output, response.status_code)
+
+
+def test_the_entity_filter_on_paragraphs_keeps_the_paragraphs_that_name_it(client, corpus):
+    from cables.models import Entity
+
+    entity = Entity.objects.filter(kind="place", slug="iran").first() or (
+        Entity.objects.filter(kind="place").order_by("-mention_count").first()
+    )
+    response = client.get(
+        "/paragraphs/", {"q": "government", "entity": entity.slug, "format": "json"}
+    )
+    assert response.status_code == 200, response.content[:300]
+    body = json.loads(response.content)
+    naming = set(
+        Mention.objects.filter(entity=entity).values_list(
+            "paragraph__cable__reference_id", "paragraph__anchor"
+        )
+    )
+    assert body["results"]
+    for result in body["results"]:
+        assert (result["reference_id"], result["anchor"]) in naming

@@ -19,7 +19,7 @@ from django.urls import reverse
 from cables import search
 from cables.facets import within_budget
 from cables.filtering import FILTER_KEYS, CableFilter
-from cables.models import CLASSIFICATION_ORDER, Cable, Paragraph, PortionLevel
+from cables.models import CLASSIFICATION_ORDER, Cable, Mention, Paragraph, PortionLevel
 
 JSON_SCHEMA = "cable-archive/paragraphs/1"
 PAGE_SIZE = 20
@@ -100,15 +100,23 @@ def paragraph_search(request):
     markings = cleaned.get("marking") or []
     classifications = cleaned.get("classification") or []
 
+    # `entity` here means the paragraph names it, not just its cable: "SECRET paragraphs about X".
+    entity_ids = list(getattr(filterset.form, "entity_ids", {}).values())
+
     def paragraphs(exclude=()):
         """Matching paragraphs under every filter but those in `exclude` (for facets)."""
         rows = Paragraph.objects.all()
-        cable_filters = {"q", "marking", *exclude}
+        cable_filters = {"q", "marking", "entity", *exclude}
         if any(cleaned.get(key) for key in FILTER_KEYS if key not in cable_filters):
             cables = filterset.filter_queryset(Cable.objects.all(), exclude=cable_filters)
             rows = rows.filter(cable_id__in=cables.values("pk"))
         if markings and "marking" not in exclude:
             rows = rows.filter(level__in=markings)
+        if "entity" not in exclude:
+            for entity_id in entity_ids:  # AND, one subquery each (mention_entity_paragraph_idx)
+                rows = rows.filter(
+                    pk__in=Mention.objects.filter(entity_id=entity_id).values("paragraph_id")
+                )
         return search.filter_paragraphs(rows, query)
 
     page_number = int(state.page_text)
