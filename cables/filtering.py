@@ -514,6 +514,8 @@ class ListQuery:
             for value in as_list(chosen):
                 text = value.isoformat() if isinstance(value, dt.date) else str(value)
                 title = names.get(key, {}).get(value, "")
+                if key == "entity" and title:  # a slug means little to a reader: the name
+                    text, title = title, value
                 links.append(
                     {
                         "key": key,

@@ -163,3 +163,10 @@ def test_the_entities_command(seeds):
     assert Entity.objects.get(name="Some Aliyev").mention_count > 0
     import_paths([SEEDS_DIR], workers=1, quiet=True)
     assert Entity.objects.get(slug="baku").name == "Bakı"
+
+
+def test_a_chosen_entity_shows_its_name_in_the_filter_bar(client, seeds):
+    response = client.get("/cables/", {"entity": "mustafa-najjar"})
+    assert response.status_code == 200
+    bar = response.content.decode().split('class="chosen-filters"', 1)[1].split("</nav>", 1)[0]
+    assert "Mustafa Najjar" in bar
