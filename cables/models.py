@@ -370,13 +370,26 @@ class EntityCorrection(models.Model):
 class Mention(models.Model):
     """One place in one paragraph where an entity is named."""
 
-    entity = models.ForeignKey(Entity, on_delete=models.CASCADE, related_name="mentions")
-    paragraph = models.ForeignKey(Paragraph, on_delete=models.CASCADE, related_name="mentions")
+    # About 75 mentions a cable: every index costs on import, so the foreign keys have none of
+    # their own; each leads one of the composite indexes below, which serves it as well.
+    entity = models.ForeignKey(
+        Entity, on_delete=models.CASCADE, related_name="mentions", db_index=False
+    )
+    paragraph = models.ForeignKey(
+        Paragraph, on_delete=models.CASCADE, related_name="mentions", db_index=False
+    )
     # Denormalized from the paragraph so that "cables mentioning X" needs no join.
-    cable = models.ForeignKey(Cable, on_delete=models.CASCADE, related_name="mentions")
+    cable = models.ForeignKey(
+        Cable, on_delete=models.CASCADE, related_name="mentions", db_index=False
+    )
     # The merge key the extractor gave; re-pointed as a whole when keys merge or are corrected.
     entity_key = models.ForeignKey(
-        EntityKey, null=True, blank=True, on_delete=models.SET_NULL, related_name="mentions"
+        EntityKey,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="mentions",
+        db_index=False,
     )
     start = models.PositiveIntegerField()
     end = models.PositiveIntegerField()

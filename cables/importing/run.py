@@ -120,7 +120,9 @@ def import_paths(paths, *, workers=None, report=None, stdout=None, quiet=False) 
     def chunks():
         """Chunks of documents to parse, with the ones already stored set aside unparsed."""
         documents = read_documents(paths)
-        while chunk := list(itertools.islice(documents, CHUNK_SIZE)):
+        # Small chunks first, so that the workers start at once and the writer soon after.
+        sizes = itertools.chain([25, 50, 100, 200], itertools.repeat(CHUNK_SIZE))
+        while chunk := list(itertools.islice(documents, next(sizes))):
             stored = writer.already_stored(chunk)
             fresh = [document for index, document in enumerate(chunk) if index not in stored]
             yield fresh, [(chunk[index], reference_id) for index, reference_id in stored.items()]

@@ -194,32 +194,32 @@ class BatchWriter:
             Cable.objects.filter(reference_id__in=targets).values_list("reference_id", "pk")
         )
         cable_tags, caveats, paragraphs, references = [], [], [], []
-        through = Cable.caveats.through
         for record in records:
             cable_id = cable_ids[record.reference_id]
             cable_tags.extend(
-                CableTag(cable_id=cable_id, tag_id=tag_ids[tag["code"]], position=position)
+                (cable_id, tag_ids[tag["code"]], position)
                 for position, tag in enumerate(record.tags)
             )
-            caveats.extend(
-                through(cable_id=cable_id, caveat_id=caveat_ids[code]) for code in record.caveats
+            caveats.extend((cable_id, caveat_ids[code]) for code in record.caveats)
+            paragraphs.extend(
+                (cable_id, *(paragraph[column] for column in PARAGRAPH_FIELDS))
+                for paragraph in record.paragraphs
             )
-            paragraphs.extend(Paragraph(cable_id=cable_id, **p) for p in record.paragraphs)
             references.extend(
-                Reference(
-                    from_cable_id=cable_id,
-                    target_id=target_ids.get(reference["target_reference_id"]),
-                    **reference,
+                (
+                    cable_id,
+                    target_ids.get(reference["target_reference_id"]),
+                    *(reference[column] for column in REFERENCE_FIELDS),
                 )
                 for reference in record.references
             )
-        CableTag.objects.bulk_create(cable_tags, batch_size=2000)
-        through.objects.bulk_create(caveats, batch_size=2000)
-        Paragraph.objects.bulk_create(paragraphs, batch_size=1000)
-        Reference.objects.bulk_create(references, batch_size=2000)
-        self._write_mentions(records, cable_ids, paragraphs)
+        insert_rows(CableTag, ["cable_id", "tag_id", "position"], cable_tags)
+        insert_rows(Cable.caveats.through, ["cable_id", "caveat_id"], caveats)
+        insert_rows(Paragraph, ["cable_id", *PARAGRAPH_FIELDS], paragraphs)
+        insert_rows(Reference, ["from_cable_id", "target_id", *REFERENCE_FIELDS], references)
+        self._write_mentions(records, cable_ids)
 
-    def _write_mentions(self, records, cable_ids, paragraphs):
+    def _write_mentions(self, records, cable_ids):
         """Mention rows, with the entities of keys met for the first time, in bulk."""
         names, places = {}, {}
         for record in records:
@@ -232,15 +232,12 @@ class BatchWriter:
             return
         index = self.entities
         keys = index.ids_for(names)
-        if any(paragraph.pk is None for paragraph in paragraphs):  # no RETURNING on this database
-            paragraph_ids = {
-                (cable_id, position): pk
-                for cable_id, position, pk in Paragraph.objects.filter(
-                    cable_id__in=cable_ids.values()
-                ).values_list("cable_id", "position", "pk")
-            }
-        else:
-            paragraph_ids = {(p.cable_id, p.position): p.pk for p in paragraphs}
+        paragraph_ids = {
+            (cable_id, position): pk
+            for cable_id, position, pk in Paragraph.objects.filter(
+                cable_id__in=cable_ids.values()
+            ).values_list("cable_id", "position", "pk")
+        }
         rows = []
         for record in records:
             cable_id = cable_ids[record.reference_id]
@@ -259,7 +256,7 @@ class BatchWriter:
                         name,
                     )
                 )
-        insert_mentions(rows)
+        insert_rows(Mention, MENTION_COLUMNS, rows)
         index.link_places(places)
 
     @staticmethod
@@ -276,17 +273,21 @@ class BatchWriter:
         return cache
 
 
+PARAGRAPH_FIELDS = ["position", "number", "anchor", "marking", "level", "caveats", "text"]
+REFERENCE_FIELDS = ["position", "label", "printed", "target_reference_id"]
 MENTION_COLUMNS = ["entity_id", "paragraph_id", "cable_id", "entity_key_id"]
 MENTION_COLUMNS += ["start", "end", "text", "name"]
 
 
-def insert_mentions(rows, batch_size=5000):
-    """Mention rows as plain tuples through executemany: about 75 per cable, so building model
-    instances for bulk_create would cost more than the extraction itself."""
+def insert_rows(model, columns, rows, batch_size=5000):
+    """Rows as plain tuples through executemany. Paragraphs, tags and mentions run to dozens
+    per cable, and building model instances for bulk_create cost more than the writing."""
+    if not rows:
+        return
     quote = connection.ops.quote_name
-    columns = ", ".join(quote(column) for column in MENTION_COLUMNS)
-    placeholders = ", ".join(["%s"] * len(MENTION_COLUMNS))
-    sql = f"INSERT INTO {quote(Mention._meta.db_table)} ({columns}) VALUES ({placeholders})"
+    names = ", ".join(quote(column) for column in columns)
+    placeholders = ", ".join(["%s"] * len(columns))
+    sql = f"INSERT INTO {quote(model._meta.db_table)} ({names}) VALUES ({placeholders})"
     with connection.cursor() as cursor:
         for start in range(0, len(rows), batch_size):
             cursor.executemany(sql, rows[start : start + batch_size])
