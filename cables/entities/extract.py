@@ -543,8 +543,13 @@ class CableExtractor:
             tokens = par.tokens
             for a, token in enumerate(tokens):
                 acronym = token.text
-                if not (2 <= len(acronym) <= 8 and token.upper and acronym.isalpha()):
-                    continue
+                if not (
+                    2 <= len(acronym) <= 8
+                    and acronym.isalpha()
+                    and acronym[0].isupper()
+                    and (token.upper or sum(ch.isupper() for ch in acronym) >= 2)
+                ):
+                    continue  # "HDIM", "LeT" (Lashkar-e-Toiba), not "(Iran)"
                 if par.text[token.start - 1 : token.start] != "(" or a == 0:
                     continue
                 if par.text[token.end : token.end + 1] != ")":
@@ -559,9 +564,9 @@ class CableExtractor:
                     if c.first == first and c.last == a and c.kind != "person":
                         self.acronyms.setdefault(acronym, (c.kind, c.name, c.key))
                     continue
-                if not self.free(par, first, a):
-                    continue
                 if tokens[a - 1].lower in NOT_ORGANIZATIONS and acronym not in self.gaz.acronyms:
+                    continue
+                if not self.free(par, first, a) and not self.release(par, first, a):
                     continue
                 text = par.text[tokens[first].start : tokens[a - 1].end]
                 name = text.title() if par.all_caps else text
@@ -578,7 +583,48 @@ class CableExtractor:
                 if entry and par.claimed[k] is None:
                     self.claim(par, k, k + 1, entry[0], name=entry[1], key=entry[2])
 
+    def release(self, par: Paragraph, first: int, last: int) -> bool:
+        """Free [first, last) for a longer name when the names claimed inside it lie wholly
+        within it and are not people ("Students Islamic Movement" + "India" before "(SIMI)")."""
+        owners = {par.claimed[k] for k in range(first, last)} - {None}
+        found = [self.candidates[o] for o in owners]
+        if any(c.kind == "person" or c.first < first or c.last > last for c in found):
+            return False
+        for c in found:
+            c.dropped = True
+            for m in range(c.first, c.last):
+                par.claimed[m] = None
+        return True
+
     def long_form(self, par: Paragraph, a: int, acronym: str) -> int | None:
+        found = self._initials_form(par, a, acronym)
+        if found is None and acronym.isupper():
+            found = self._suffixed_form(par, a)
+        return found
+
+    def _suffixed_form(self, par: Paragraph, a: int) -> int | None:
+        """An acronym from another language ("Libertarian Movement Party (ML)", "Brazilian
+        Development Bank (BNDES)"): the capitalised words before it, ending in a kind of
+        organisation."""
+        tokens = par.tokens
+        if par.all_caps or tokens[a - 1].lower not in ORG_SUFFIXES:
+            return None
+        first = a - 1
+        while first > 0 and a - first < 8 and self.adjacent(par, first - 1, first):
+            t = tokens[first - 1]
+            if (t.capitalized and t.lower not in FUNCTION_WORDS and not t.upper) or (
+                t.lower in ("of", "for", "and") and first - 2 >= 0 and tokens[first - 2].capitalized
+            ):
+                first -= 1
+            else:
+                break
+        while tokens[first].lower in CONNECTORS or (
+            tokens[first].sentence_start and tokens[first].lower in self.gaz.common
+        ):
+            first += 1
+        return first if a - first >= 2 else None
+
+    def _initials_form(self, par: Paragraph, a: int, acronym: str) -> int | None:
         tokens = par.tokens
         for first in range(a - 1, max(-1, a - 10), -1):
             if first < a - 1 and not self.adjacent(par, first, first + 1):
@@ -623,8 +669,9 @@ class CableExtractor:
                 if owner is not None:
                     c = self.candidates[owner]
                     if c.kind == "place" and c.span is None and c.first == first - 1 and first == k:
-                        absorbed = c  # "Cairo University", "Tehran University"
+                        absorbed = c  # "Cairo University", "Yoon Networks Shanghai Company"
                         first = c.first
+                        continue
                     break
                 t = tokens[first - 1]
                 if (t.lower in ("of", "for", "and") and not par.all_caps) or (
@@ -652,8 +699,13 @@ class CableExtractor:
                     or (not par.all_caps and not self.is_common(t.lower))
                 )
             ]
-            if not distinctive and absorbed is None:
-                continue
+            named = [t for t in words if t.lower not in CONNECTORS]
+            if (
+                not distinctive
+                and absorbed is None
+                and (par.all_caps or len(named) < 2 or tokens[first].sentence_start)
+            ):
+                continue  # "Nuclear Suppliers Group" counts, "the Working Group" does not
             if absorbed is not None:
                 absorbed.dropped = True
                 for m in range(absorbed.first, absorbed.last):

@@ -230,7 +230,8 @@ def _words(name: str) -> frozenset[str]:
 def gazetteer() -> Gazetteer:
     gaz = Gazetteer()
     gaz.common = _words("common_words.txt") | FUNCTION_WORDS | MONTHS
-    gaz.demonyms = _words("demonyms.txt")
+    demonyms = _words("demonyms.txt")
+    gaz.demonyms = demonyms | {w + "s" for w in demonyms}  # "Muslims", "Kurds"
     titles = [line.split() for line in (DATA / "titles.txt").read_text().splitlines()]
     gaz.title_heads = frozenset(w[1] for w in titles if len(w) == 2 and w[0] == "head")
     gaz.title_of = frozenset(w[1] for w in titles if len(w) == 2 and w[0] == "of")
