@@ -140,6 +140,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, so that it sees the views' exceptions first: a query stopped for time → 503.
+    "cables.middleware.TooBroadMiddleware",
 ]
 
 ROOT_URLCONF = "archive.urls"

@@ -638,7 +638,10 @@ def fetch_page(query, queryset):
     sort = query.sort
     rank = search_rank(query.search) if sort == "relevance" else None
     if rank is not None:
-        rows = list(queryset.order_by(rank.desc(), "reference_id")[offset_slice(query.page)])
+        if search.backend() == "scan":
+            rows = list(queryset.order_by(rank.desc(), "reference_id")[offset_slice(query.page)])
+        else:
+            rows = relevance_rows(queryset, query.search, offset_slice(query.page))
         return offset_page(query, rows)
     if query.before:
         rows = list(
@@ -668,6 +671,36 @@ def fetch_page(query, queryset):
         )
     rows = list(ordered(queryset, sort)[offset_slice(query.page)])
     return offset_page(query, rows)
+
+
+def relevance_rows(queryset, text, window):
+    """The rows of `window` in relevance order, with the cost bounded whatever the search.
+
+    search.ranked_candidates scores the cables of (at most RANK_CANDIDATES) matching
+    paragraphs in one pass; those that pass the page's filters come first, best first (ties by
+    reference_id); every other matching cable follows by reference_id, as a cable whose rank is
+    0 did before. A search matching fewer paragraphs than that is ranked exactly.
+    """
+    scores = dict(search.ranked_candidates(text)[0])
+    ranked = sorted(
+        queryset.filter(pk__in=list(scores)).values_list("pk", "reference_id").order_by(),
+        key=lambda row: (-scores[row[0]], row[1]),
+    )
+    wanted = [pk for pk, _ in ranked[window]]
+    rows = {cable.pk: cable for cable in queryset.filter(pk__in=wanted)} if wanted else {}
+    result = [rows[pk] for pk in wanted if pk in rows]
+    for cable in result:
+        cable.search_rank = scores[cable.pk]
+    missing = window.stop - window.start - len(result)
+    if missing > 0:
+        skip = max(0, window.start - len(ranked))
+        others = queryset.order_by("reference_id")
+        if scores:
+            others = others.exclude(pk__in=list(scores))
+        for cable in others[skip : skip + missing]:
+            cable.search_rank = 0.0
+            result.append(cable)
+    return result
 
 
 def offset_slice(page):

@@ -521,6 +521,46 @@ def cable_rank(query):
     return RowSQL("SELECT 0.0 WHERE {column} IS NOT NULL", [])
 
 
+# How many matching paragraphs a relevance sort scores, at most, in its one pass. A search
+# matching fewer is ranked exactly; a broader one ranks the cables of the first ones the index
+# gives, and lists the others after them (see docs/search.md, "Ranking at scale").
+RANK_CANDIDATES = 4000
+
+
+def ranked_candidates(query, limit=RANK_CANDIDATES):
+    """[(cable_id, score)], best first: cables scored by their best paragraph, in ONE pass.
+
+    Only the first `limit` matching paragraphs are scored (`complete` tells whether that was
+    all of them): the cost is bounded whatever the search. Returns (rows, complete).
+    """
+    query = parse_query(query)
+    kind = backend()
+    if kind == "scan":
+        return [], False
+    positive = _positive(query)
+    if kind == "postgresql":
+        sql = (
+            "SELECT cable_id, max(ts_rank_cd(search_vector, websearch_to_tsquery('english', %s), "
+            "1)) AS score, count(*) FROM (SELECT cable_id, search_vector FROM cables_paragraph "
+            "WHERE search_vector @@ websearch_to_tsquery('english', %s) LIMIT %s) p "
+            "GROUP BY cable_id"
+        )
+        params = [positive.websearch(), positive.websearch(), limit + 1]
+    else:
+        sql = (
+            "SELECT p.cable_id, max(m.score), count(*) FROM ("
+            f"SELECT rowid AS id, -bm25({PARAGRAPH_FTS}) AS score FROM {PARAGRAPH_FTS} "
+            f"WHERE {PARAGRAPH_FTS} MATCH %s LIMIT %s) m "
+            "JOIN cables_paragraph p ON p.id = m.id GROUP BY p.cable_id"
+        )
+        params = [positive.fts5(), limit + 1]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    complete = sum(row[2] for row in rows) <= limit
+    return [(cable_id, float(score or 0)) for cable_id, score, _ in rows], complete
+
+
 def rank_cables(queryset, query):
     """filter_cables, annotated with `search_rank` and ordered by it (then reference_id)."""
     query = parse_query(query)
@@ -631,6 +671,43 @@ class Snippet:
     html: SafeString
 
 
+def _page_paragraph_scores(ids, query):
+    """{paragraph_id: score} of the given paragraphs that match the query (a page's worth)."""
+    if not ids:
+        return {}
+    kind = backend()
+    if kind == "scan":
+        matching = filter_paragraphs(Paragraph.objects.filter(pk__in=ids), query)
+        return dict.fromkeys(matching.values_list("pk", flat=True), 0.0)
+    with connection.cursor() as cursor:
+        if kind == "postgresql":
+            cursor.execute(
+                "SELECT id, ts_rank_cd(search_vector, websearch_to_tsquery('english', %s), 1) "
+                "FROM cables_paragraph WHERE id = ANY(%s) "
+                "AND search_vector @@ websearch_to_tsquery('english', %s)",
+                [_positive(query).websearch(), ids, query.websearch()],
+            )
+            return {pk: float(score) for pk, score in cursor.fetchall()}
+        placeholders = ", ".join(["%s"] * len(ids))
+        cursor.execute(
+            f"SELECT rowid FROM {PARAGRAPH_FTS} WHERE {PARAGRAPH_FTS} MATCH %s "
+            f"AND rowid IN ({placeholders})",
+            [query.fts5(), *ids],
+        )
+        matching = {row[0] for row in cursor.fetchall()}
+        if not matching:
+            return {}
+        placeholders = ", ".join(["%s"] * len(matching))
+        cursor.execute(
+            f"SELECT rowid, -bm25({PARAGRAPH_FTS}) FROM {PARAGRAPH_FTS} "
+            f"WHERE {PARAGRAPH_FTS} MATCH %s AND rowid IN ({placeholders})",
+            [_positive(query).fts5(), *matching],
+        )
+        scores = dict.fromkeys(matching, 0.0)
+        scores.update({pk: float(score) for pk, score in cursor.fetchall()})
+        return scores
+
+
 def best_snippets(cable_ids, query):
     """{cable_id: Snippet} of each cable's best-ranked matching paragraph (for one page).
 
@@ -640,8 +717,18 @@ def best_snippets(cable_ids, query):
     cable_ids = [int(pk) for pk in cable_ids]
     if not cable_ids:
         return {}
-    paragraphs = rank_paragraphs(Paragraph.objects.filter(cable_id__in=cable_ids), query).values(
-        "pk", "cable_id", "anchor", "number", "level", "marking"
+    # Only the paragraphs of these cables: a lookup by cable_id, then the text test on those.
+    rows = list(
+        Paragraph.objects.filter(cable_id__in=cable_ids)
+        .order_by("cable_id", "position")
+        .values("pk", "cable_id", "anchor", "number", "level", "marking")
+    )
+    ids = [row["pk"] for row in rows]
+    order = {pk: index for index, pk in enumerate(ids)}
+    scores = _page_paragraph_scores(ids, query)
+    paragraphs = sorted(
+        (row for row in rows if row["pk"] in scores),
+        key=lambda row: (-scores[row["pk"]], order[row["pk"]]),
     )
     best = {}
     for row in paragraphs:

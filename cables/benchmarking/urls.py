@@ -7,6 +7,7 @@ drop a row because it fails; add one when a feature arrives.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from urllib.parse import quote
 
 # A common word and a common phrase of the cables, for the search rows.
@@ -27,7 +28,11 @@ URLS = [
         "/cables/?tag={tag}&tag={second_tag}&classification={classification}",
     ),
     ("origin_year", "an origin and a year", "/cables/?origin={origin}&year={year}"),
-    ("deep_page", "a page in the middle of the unfiltered list", "/cables/?page={deep_page}"),
+    (
+        "deep_page",
+        "a keyset page in the middle of the unfiltered list (the Next links' cursor)",
+        "/cables/?after={deep_cursor}",
+    ),
     ("search_word", f"full-text search for a common word ({SEARCH_WORD})", "/cables/?q={word}"),
     ("search_phrase", f'search for a phrase ("{SEARCH_PHRASE}")', "/cables/?q={phrase}"),
     (
@@ -78,7 +83,8 @@ def choose_values(database):
         reference_id, number = (any_cable[0][0] if any_cable else "06BAKU641"), "1"
     try:
         entities = database.rows(
-            "SELECT slug FROM cables_entity ORDER BY cable_count DESC, slug LIMIT 1"
+            "SELECT slug FROM cables_entity WHERE merged_into_id IS NULL "
+            "ORDER BY cable_count DESC, slug LIMIT 1"
         )
     except Exception:  # the table may not exist yet
         entities = []
@@ -89,7 +95,7 @@ def choose_values(database):
         "classification": "CONFIDENTIAL",
         "origin": quote(origin),
         "year": year,
-        "deep_page": max(1, total // LIST_PAGE_SIZE // 2),
+        "deep_cursor": _deep_cursor(database, total),
         "word": quote(SEARCH_WORD),
         "phrase": quote(f'"{SEARCH_PHRASE}"'),
         "reference_id": quote(reference_id),
@@ -97,6 +103,29 @@ def choose_values(database):
         "entity": entities[0][0] if entities else "united-nations",
         "csv_filter": csv_filter + "&format=csv",
     }
+
+
+def _deep_cursor(database, total):
+    """The keyset cursor (`after=`) of the row half-way down the newest-first list.
+
+    `page=` stops at 200 by design (cables/filtering.py); the Next links carry this cursor.
+    """
+    rows = database.rows(
+        "SELECT created, reference_id FROM cables_cable WHERE created IS NOT NULL "
+        "ORDER BY created DESC, reference_id LIMIT 1 OFFSET %s",
+        [max(0, total // 2)],
+    )
+    if not rows:
+        return ""
+    created, reference_id = rows[0]
+    if isinstance(created, str):  # SQLite: "2006-04-27 10:00:00" or with a +00:00 offset
+        created = datetime.fromisoformat(created.replace(" ", "T"))
+    stamp = (
+        created.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        if created.tzinfo
+        else (created.strftime("%Y-%m-%dT%H:%M:%SZ"))
+    )
+    return quote(f"{stamp}~{reference_id}")
 
 
 def _csv_filter(database):
