@@ -119,6 +119,20 @@ DATABASES = {
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# The list's counts (total, facets, timeline) per normalized query string, shared by every
+# gunicorn worker through a table in the archive's own database (created by migration
+# cables.0004_scale): no other service to run. Keys carry the archive version, bumped by each
+# import that changed something, so entries never go stale; the timeout only lets old
+# versions' entries be culled. docs/performance.md ("Scaling") says why not files.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "cables_cache",
+        "TIMEOUT": env_int("CACHE_TIMEOUT_S", 24 * 3600),
+        "OPTIONS": {"MAX_ENTRIES": env_int("CACHE_MAX_ENTRIES", 20_000), "CULL_FREQUENCY": 4},
+    }
+}
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",

@@ -14,17 +14,26 @@ would have after adding it, which is the total of the page its link leads to.
 Each facet query runs under a time budget; a facet past it is skipped with a note instead of
 slowing the page (PostgreSQL: `statement_timeout` set locally in a savepoint; SQLite: a progress
 handler that interrupts the query).
+
+At scale (docs/performance.md, "Scaling"):
+- complete counts are cached (Django's cache, a table in the database) under the normalized
+  query string and the archive version, which each import that changed something bumps;
+- the whole archive's counts per facet value are kept by the importer
+  (`refresh_archive_counts`), so an unfiltered list, or a facet whose only filter is its own,
+  never counts the whole archive at request time.
 """
 
 from __future__ import annotations
 
 import calendar
 import contextlib
+import hashlib
 import time
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db import OperationalError, connection, transaction
+from django.core.cache import cache
+from django.db import DatabaseError, OperationalError, connection, transaction
 from django.db.models import Count, Max, Q
 
 from cables import middleware
@@ -79,10 +88,16 @@ def time_budget(milliseconds):
                 with connection.cursor() as cursor:
                     # 0 would mean "no limit": a budget is at least a millisecond.
                     cursor.execute(
-                        "SELECT set_config('statement_timeout', %s, true)",
+                        "SELECT current_setting('statement_timeout'), "
+                        "set_config('statement_timeout', %s, true)",
                         [str(max(1, int(milliseconds)))],
                     )
+                    previous = cursor.fetchone()[0]
                 yield
+                # A local setting outlives the savepoint it was made in, up to the end of the
+                # enclosing transaction: put the previous timeout back for what follows.
+                with connection.cursor() as cursor:
+                    cursor.execute("SELECT set_config('statement_timeout', %s, true)", [previous])
         elif connection.vendor == "sqlite":
             connection.ensure_connection()
             deadline = time.monotonic() + milliseconds / 1000
@@ -172,7 +187,38 @@ AND_FACETS = ("tag", "entity", "caveat", "marking")
 
 
 def count_list(query: ListQuery, *, names=FACET_NAMES, total=True):
-    """The total, the facets (all, or these `names`) and the timeline for this list."""
+    """The total, the facets (all, or these `names`) and the timeline for this list.
+
+    Cached per normalized query string and archive version; only complete counts are kept
+    (none with a facet skipped or an estimated total; an error never returns here)."""
+    archive = ArchiveCounts.current()
+    query.archive_counts = archive
+    key = cache_key(query, names, total, archive)
+    counts = cache_call(cache.get, key)
+    if counts is None:
+        counts = count_list_now(query, names=names, total=total)
+        if not counts.notices and (counts.total.exact or not total):
+            cache_call(cache.set, key, counts)
+    return counts
+
+
+def cache_call(method, *args):
+    """A cache read or write that never fails the page: the counts are counted instead (e.g.
+    SQLite's write lock held by an import for longer than the busy timeout)."""
+    try:
+        return method(*args)  # web requests run in autocommit: a failed statement is harmless
+    except DatabaseError:
+        return None
+
+
+def cache_key(query, names, total, archive):
+    # The URL without the page position: filters, sort, expand and format, all normalized;
+    # the counts' links carry all of them.
+    state = repr((query.url(), tuple(names), total))
+    return f"counts:{archive.token}:{hashlib.sha256(state.encode()).hexdigest()}"
+
+
+def count_list_now(query: ListQuery, *, names=FACET_NAMES, total=True):
     notices = []
     deadline = time.monotonic() + total_budget_ms() / 1000
     result_total = count_total(query) if total else Total(None, False)
@@ -215,6 +261,9 @@ def count_list(query: ListQuery, *, names=FACET_NAMES, total=True):
 
 def count_total(query):
     """Exact when it fits the budget, else PostgreSQL's estimate ("about N"), else unknown."""
+    kept = archive_rows(query, "total")
+    if kept is not None:
+        return Total(sum(n for _, _, n in kept), True)
     cables = query.cables()
     exact = within_budget(lambda: cables.count(), budget_ms() * 2)
     if exact is not None:
@@ -260,13 +309,17 @@ def or_values(query, name, groups, candidates, matches, label):
 
 
 def classification_facet(query, limit):
-    rows = (
-        query.cables(exclude={"classification"})
-        .values("classification", "label")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    groups = [((row["classification"], row["label"]), row["n"]) for row in rows]
+    kept = archive_rows(query, "classification", exclude={"classification"})
+    if kept is not None:
+        groups = [((value, label), n) for value, label, n in kept]
+    else:
+        rows = (
+            query.cables(exclude={"classification"})
+            .values("classification", "label")
+            .annotate(n=Count("pk"))
+            .order_by()
+        )
+        groups = [((row["classification"], row["label"]), row["n"]) for row in rows]
     levels = list(reversed(CLASSIFICATION_ORDER))
     candidates = []
     parents = {}
@@ -287,12 +340,16 @@ def classification_facet(query, limit):
 
 
 def origin_facet(query, limit):
-    rows = (
-        query.cables(exclude={"origin"})
-        .values("origin")
-        .annotate(n=Count("pk"), name=Max("origin_name"))
-        .order_by()
-    )
+    kept = archive_rows(query, "origin", exclude={"origin"})
+    if kept is not None:
+        rows = [{"origin": value, "name": label, "n": n} for value, label, n in kept]
+    else:
+        rows = (
+            query.cables(exclude={"origin"})
+            .values("origin")
+            .annotate(n=Count("pk"), name=Max("origin_name"))
+            .order_by()
+        )
     names = {row["origin"]: row["name"] for row in rows}
     names.update(query.names.get("origin", {}))
     groups = [(row["origin"], row["n"]) for row in rows]
@@ -304,8 +361,7 @@ def origin_facet(query, limit):
 
 
 def year_facet(query, limit):
-    rows = query.cables(exclude={"year"}).values("year").annotate(n=Count("pk")).order_by()
-    groups = [(row["year"], row["n"]) for row in rows if row["year"] is not None]
+    groups = sorted(year_counts(query).items())
     candidates = [year for year, n in sorted(groups, key=lambda g: (-g[1], -g[0]))]
     values = or_values(query, "year", groups, candidates, lambda g, v: g == v, lambda v: "")
     return truncate(Facet("year", "or", values), limit), dict(groups)
@@ -319,6 +375,15 @@ def truncate(facet, limit):
     facet.truncated = len(others) > limit
     facet.values = chosen + others[:limit]
     return facet
+
+
+def year_counts(query):
+    """{year: cables} against every filter but the year."""
+    kept = archive_rows(query, "year", exclude={"year"})
+    if kept is not None:
+        return {int(value): n for value, _, n in kept}
+    rows = query.cables(exclude={"year"}).values("year").annotate(n=Count("pk")).order_by()
+    return {row["year"]: row["n"] for row in rows if row["year"] is not None}
 
 
 # "And" facets: counted within the current list through the many-to-many rows.
@@ -402,6 +467,10 @@ def entity_facet(query, limit):
 
 def caveat_facet(query, limit):
     chosen = query.values.get("caveat", [])
+    kept = archive_rows(query, "caveat")
+    if kept is not None:
+        rows = sorted(kept, key=lambda row: (-row[2], row[0]))[: limit + 1]
+        return and_values(query, "caveat", rows, limit, query.names.get("caveat", {}))
     through = Cable.caveats.through.objects.all()
     ids = current_ids(query)
     if ids is not None:
@@ -419,6 +488,12 @@ def caveat_facet(query, limit):
 def marking_facet(query, limit):
     chosen = query.values.get("marking", [])
     wanted = [level for level in MARKING_NAMES if level not in chosen]
+    kept = archive_rows(query, "marking")
+    if kept is not None:
+        kept = {value: n for value, _, n in kept}
+        rows = [(level, MARKING_NAMES[level], kept[level]) for level in wanted if kept.get(level)]
+        rows.sort(key=lambda row: -row[2])
+        return and_values(query, "marking", rows, limit, MARKING_NAMES)
     counts = query.cables().aggregate(
         **{
             f"level_{level}": Count(
@@ -458,8 +533,12 @@ def build_timeline(query, year_groups=None):
     months = query.values.get("month", [])
     if len(years) == 1:
         year = years[0]
-        rows = query.cables(exclude={"month"}).values("month").annotate(n=Count("pk")).order_by()
-        counts = {row["month"]: row["n"] for row in rows if row["month"]}
+        kept = archive_rows(query, "month", exclude={"year", "month"})
+        if kept is not None:
+            counts = {int(v) % 100: n for v, _, n in kept if int(v) // 100 == year and int(v) % 100}
+        else:
+            rows = query.cables(exclude={"month"}).values("month").annotate(n=Count("pk"))
+            counts = {row["month"]: row["n"] for row in rows.order_by() if row["month"]}
         periods = [
             (
                 month,
@@ -473,10 +552,7 @@ def build_timeline(query, year_groups=None):
         unit, title = "month", f"Cables per month in {year}"
         zoom_out = query.replaced(year=None, month=None)
     else:
-        if year_groups is None:
-            rows = query.cables(exclude={"year"}).values("year").annotate(n=Count("pk"))
-            year_groups = {row["year"]: row["n"] for row in rows.order_by() if row["year"]}
-        counts = year_groups
+        counts = year_counts(query) if year_groups is None else year_groups
         if not counts:
             return {"unit": "year", "title": "Cables per year", "bars": [], "width": WIDTH}
         span = range(min(counts), max(counts) + 1)
@@ -536,3 +612,100 @@ def timeline_json(timeline):
             for bar in timeline["bars"]
         ],
     }
+
+
+# The whole archive's counts, kept by the importer, and the archive version.
+
+STATE_TABLE = "cables_archive_state"
+COUNTS_TABLE = "cables_archive_count"
+
+
+class ArchiveCounts:
+    """The archive version (for cache keys) and, when they are up to date, the whole archive's
+    counts per facet value, read once per list in one query."""
+
+    def __init__(self, version, counted_at, last_id):
+        self.version, self.last_id = version or 0, last_id or 0
+        # Kept counts hold while no cable came since they were taken (cables written outside
+        # the importer, e.g. in the admin or tests, fall back to live counts).
+        self.valid = counted_at is not None and counted_at == self.last_id
+        self._rows = None
+
+    @property
+    def token(self):
+        return f"{self.version}.{self.last_id}"
+
+    @classmethod
+    def current(cls):
+        cable_table = connection.ops.quote_name(Cable._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT (SELECT value FROM {STATE_TABLE} WHERE name = 'version'), "
+                f"(SELECT value FROM {STATE_TABLE} WHERE name = 'counted_at'), "
+                f"(SELECT MAX(id) FROM {cable_table})"
+            )
+            return cls(*cursor.fetchone())
+
+    def rows(self, facet):
+        if self._rows is None:
+            self._rows = {}
+            with connection.cursor() as cursor:
+                cursor.execute(f"SELECT facet, value, label, n FROM {COUNTS_TABLE}")
+                for name, value, label, n in cursor.fetchall():
+                    self._rows.setdefault(name, []).append((value, label, n))
+        return self._rows.get(facet, [])
+
+
+def archive_rows(query, facet, exclude=()):
+    """[(value, label, cables)] over the whole archive, when the importer's counts hold and the
+    query has no filter but those in `exclude`; None means: count now."""
+    archive = getattr(query, "archive_counts", None)
+    if archive is None or not archive.valid or any(k not in exclude for k in query.values):
+        return None
+    return archive.rows(facet)
+
+
+def refresh_archive_counts(changed=True):
+    """After an import: the whole archive's counts per facet value, in set-based statements,
+    and a new archive version when the import changed something (so cached counts of the old
+    version are no longer read). An import that changed nothing keeps both."""
+    cable = Cable._meta.db_table
+    caveats = Cable.caveats.through._meta
+    caveat = Cable.caveats.field.related_model._meta.db_table
+    caveat_column = Cable.caveats.field.m2m_reverse_name()
+    paragraph = Paragraph._meta.db_table
+    levels = ", ".join(f"'{level}'" for level in MARKING_NAMES)
+    text = "varchar(200)"
+    selects = [
+        f"SELECT 'total', '', '', COUNT(*) FROM {cable}",
+        f"SELECT 'classification', classification, label, COUNT(*) FROM {cable} "
+        "GROUP BY classification, label",
+        f"SELECT 'origin', origin, MAX(origin_name), COUNT(*) FROM {cable} GROUP BY origin",
+        f"SELECT 'year', CAST(year AS {text}), '', COUNT(*) FROM {cable} "
+        "WHERE year IS NOT NULL GROUP BY year",
+        f"SELECT 'month', CAST(year * 100 + month AS {text}), '', COUNT(*) FROM {cable} "
+        "WHERE year IS NOT NULL AND month IS NOT NULL GROUP BY year, month",
+        f"SELECT 'caveat', c.code, MAX(c.meaning), COUNT(*) FROM {caveats.db_table} t "
+        f"JOIN {caveat} c ON c.id = t.{caveat_column} GROUP BY c.code",
+        f"SELECT 'marking', level, '', COUNT(DISTINCT cable_id) FROM {paragraph} "
+        f"WHERE level IN ({levels}) GROUP BY level",
+    ]
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT name, value FROM {STATE_TABLE} WHERE name IN ('version', 'counted_at')"
+        )
+        state = dict(cursor.fetchall())
+        cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {cable}")
+        last_id = cursor.fetchone()[0]
+        if changed or state.get("counted_at") != last_id:
+            cursor.execute(f"DELETE FROM {COUNTS_TABLE}")
+            for select in selects:
+                cursor.execute(f"INSERT INTO {COUNTS_TABLE} (facet, value, label, n) {select}")
+            set_state(cursor, "counted_at", last_id)
+        if changed:
+            set_state(cursor, "version", state.get("version", 0) + 1)
+
+
+def set_state(cursor, name, value):
+    cursor.execute(f"DELETE FROM {STATE_TABLE} WHERE name = %s", [name])
+    cursor.execute(f"INSERT INTO {STATE_TABLE} (name, value) VALUES (%s, %s)", [name, value])

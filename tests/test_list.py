@@ -124,9 +124,10 @@ def test_a_list_page_runs_a_fixed_number_of_queries(
 ):
     # SQLite: 3 validations (tag, origin, caveat) + total + page + TAGS of the page + 7 facets
     # (the entity facet: its counts, then the names of its top 11) + the month timeline = 15.
-    # PostgreSQL adds, per budgeted query (total, 7 facets, timeline), one set_config and,
-    # inside a test's transaction, SAVEPOINT and RELEASE.
-    budget = 15 if connection.vendor == "sqlite" else 15 + 3 * 9
+    # PostgreSQL adds, per budgeted query (total, 7 facets, timeline), a set_config before and
+    # one after (restoring the timeout) and, inside a test's transaction, SAVEPOINT and RELEASE.
+    # The counts cache adds, on a miss, its version and entry reads and about three writes.
+    budget = 20 if connection.vendor == "sqlite" else 20 + 4 * 9
     suffix = "&format=json" if output == "json" else ""
     with django_assert_max_num_queries(budget):
         response = client.get(f"/cables/?{query}{suffix}")
@@ -277,3 +278,21 @@ def test_a_total_too_slow_to_count_is_estimated_or_hidden(client, corpus, monkey
         assert "too many to count quickly" in html
     assert "facet skipped: took too long" in html.lower()
     assert len(data["results"]) == 50
+
+
+def test_a_time_budget_does_not_outlive_its_block(corpus):
+    """The budget's statement timeout is put back once the budgeted queries are done, even inside
+    an enclosing transaction (where a local setting would otherwise last to its end)."""
+    from django.db import transaction
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL's statement_timeout")
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SHOW statement_timeout")
+        before = cursor.fetchone()[0]
+        with facets.time_budget(50):
+            cursor.execute("SHOW statement_timeout")
+            assert cursor.fetchone()[0] == "50ms"
+        cursor.execute("SHOW statement_timeout")
+        assert cursor.fetchone()[0] == before
+        cursor.execute("SELECT pg_sleep(0.2)")  # would be cancelled under a leftover budget

@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 
 from django.db import connection, reset_queries
 
+from cables.facets import refresh_archive_counts
+
 from .entities import finish_run
 from .readers import count_inputs, read_documents
 from .records import build_record
@@ -155,7 +157,12 @@ def import_paths(paths, *, workers=None, report=None, stdout=None, quiet=False) 
         progress.update(summary.total)
 
     refresh_tag_counts()
-    finish_run(writer.entities)
+    touched = finish_run(writer.entities)
+    # The whole archive's facet counts, and a new archive version (so a fresh cache of counts)
+    # when this run changed something; after the entities, so that no stale count is cached.
+    refresh_archive_counts(
+        changed=bool(summary.counts[IMPORTED] or summary.counts[UPDATED] or touched)
+    )
     summary.seconds = time.monotonic() - started
     progress.update(summary.total, final=True)
     return summary
