@@ -17,6 +17,7 @@ from django.utils.safestring import mark_safe
 from cables import citations, search
 from cables.models import Cable, Mention, PortionLevel, Reference
 from cables.parsing.stations import catalogue_years, known_stations
+from cables.views.common import iso
 
 FORMATS = ("html", "json")
 # Every reference ID of the release is two digits of year, a station, a serial: 08BAKU64.
@@ -553,10 +554,6 @@ def legend_entries():
 
 
 # --- JSON ---------------------------------------------------------------------------------------
-
-
-def iso(value):
-    return value.isoformat().replace("+00:00", "Z") if value else None
 
 
 def cable_summary_json(request, cable):

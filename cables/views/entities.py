@@ -16,6 +16,7 @@ from cables.entities import organization_key, person_key, place_key
 from cables.facets import count_list, timeline_json, within_budget
 from cables.models import Cable, Entity, EntityKey, Mention, PortionLevel
 from cables.views.cable import display_edits, linked_html, printable
+from cables.views.common import iso
 from cables.views.pages import list_query
 
 LIST_SCHEMA = "cable-archive/entities/1"
@@ -350,7 +351,7 @@ def cable_json(cable):
     return {
         "reference_id": cable.reference_id,
         "url": cable.get_absolute_url(),
-        "created": cable.created.isoformat().replace("+00:00", "Z") if cable.created else None,
+        "created": iso(cable.created),
         "subject": cable.subject,
         "classification": cable.classification,
         "label": cable.label,

@@ -16,6 +16,7 @@ from cables import search
 from cables.facets import count_list, timeline_json
 from cables.filtering import PAGE_SIZE, SORTS, fetch_page, ordered, parse_list_query
 from cables.models import CableTag
+from cables.views.common import iso
 
 JSON_SCHEMA = "cable-archive/list/1"
 ROW_FIELDS = (
@@ -159,7 +160,7 @@ def cable_json(request, cable):
     return {
         "reference_id": cable.reference_id,
         "url": cable.get_absolute_url(),
-        "created": cable.created.isoformat().replace("+00:00", "Z") if cable.created else None,
+        "created": iso(cable.created),
         "origin": cable.origin,
         "origin_name": cable.origin_name,
         "classification": cable.classification,
@@ -214,7 +215,7 @@ def csv_rows(query):
         yield writer.writerow(
             [
                 cable.reference_id,
-                cable.created.isoformat().replace("+00:00", "Z") if cable.created else "",
+                iso(cable.created) or "",
                 cable.origin,
                 cable.origin_name,
                 cable.classification,

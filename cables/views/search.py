@@ -20,6 +20,7 @@ from cables import search
 from cables.facets import within_budget
 from cables.filtering import FILTER_KEYS, CableFilter
 from cables.models import CLASSIFICATION_ORDER, Cable, Mention, Paragraph, PortionLevel
+from cables.views.common import iso
 
 JSON_SCHEMA = "cable-archive/paragraphs/1"
 PAGE_SIZE = 20
@@ -268,11 +269,7 @@ def paragraphs_json(request, context):
                 "reference_id": row["cable"].reference_id,
                 "cable_url": row["cable"].get_absolute_url(),
                 "url": row["url"],
-                "created": (
-                    row["cable"].created.isoformat().replace("+00:00", "Z")
-                    if row["cable"].created
-                    else None
-                ),
+                "created": iso(row["cable"].created),
                 "subject": row["cable"].subject,
                 "classification": row["cable"].classification,
                 "anchor": row["paragraph"].anchor,
