@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cache
 
 from .gazetteer import FUNCTION_WORDS, MONTHS, TOKEN, Gazetteer, gazetteer
 from .keys import fold, name_parts, organization_key, person_key
@@ -157,9 +158,6 @@ SPEECH_VERBS = frozenset(
 )
 ARTICLE = re.compile(r"(?:al|el|ad|an|as|ash|at|az)-[A-Z]")  # "al-Qaeda", "el-Baradei"
 REDACTION = re.compile(r"[Xx]{3,}")
-SENTENCE_MARKS = frozenset('.!?:;"“([')
-LOWER = re.compile(r"[a-z]")
-UPPER = re.compile(r"[A-Z]")
 
 
 @dataclass(slots=True)
@@ -173,6 +171,9 @@ class Token:
     upper: bool
     sentence_start: bool
     possessive: bool
+    # a lower-case word left out by the tokenizer stands before it: the previous token is not
+    # its neighbour in the text
+    after_skipped: bool
 
 
 @dataclass
@@ -199,25 +200,55 @@ class Candidate:
     )
 
 
-def tokenize(position: int, text: str) -> Paragraph:
+# A word, with the sentence mark that stands before it, if any ("(Iran", ". The").
+WORD_AFTER_MARK = re.compile(r"""(?:([.!?:;"“(\[])\s*)?(""" + TOKEN.pattern + ")")
+NOT_LOWER = re.compile(r"[^a-z]+")
+NOT_UPPER = re.compile(r"[^A-Z]+")
+
+
+@cache
+def lower_words_kept() -> frozenset[str]:
+    """The lower-case words that some rule reads. In mixed-case text every other lower-case
+    word is no name, no part of one and no cue, so the tokenizer leaves it out: most of the
+    words of a paragraph, and most of the time spent on them. The token after it is marked
+    ``after_skipped``, and the gap between two tokens around it is not white space."""
+    gaz = gazetteer()
+    return (
+        CONNECTORS
+        | NAME_PARTICLES
+        | SPEECH_VERBS
+        | ORG_SUFFIXES
+        | FACILITIES
+        | PLACE_SUFFIXES
+        | NOT_ORGANIZATIONS
+        | gaz.title_heads
+        | gaz.inner_words
+    )
+
+
+def tokenize(position: int, text: str, keep: frozenset[str]) -> Paragraph:
+    """The words of a paragraph; in mixed case, lower-case words only when they are in
+    ``keep``."""
+    upper = len(NOT_UPPER.sub("", text))
+    all_caps = len(NOT_LOWER.sub("", text)) < 0.25 * upper if upper else False
     tokens: list[Token] = []
     append = tokens.append
-    previous_end = 0
-    for match in TOKEN.finditer(text):
-        word = match.group()
-        start, raw_end = match.span()
-        end = raw_end
+    first_word = True
+    skipped = False
+    for match in WORD_AFTER_MARK.finditer(text):
+        mark, word = match.groups()
+        sentence_start = first_word or mark is not None
+        first_word = False
+        if not all_caps and word.islower() and word not in keep and word[:2] not in ("d'", "d’"):
+            skipped = True
+            continue
+        start, end = match.span(2)
+        raw_end = end
         possessive = len(word) > 2 and word[-1] in "sS" and word[-2] in "'’"
         if possessive:
             end -= 2
             word = word[:-2]
-        if tokens:
-            gap = text[previous_end:start].strip()
-            sentence_start = bool(gap) and gap[-1] in SENTENCE_MARKS
-        else:
-            sentence_start = True
-        first = word[0]
-        capitalized = first.isupper() or (word[2:3] == "-" and bool(ARTICLE.match(word)))
+        capitalized = word[0].isupper() or (word[2:3] == "-" and bool(ARTICLE.match(word)))
         append(
             Token(
                 start,
@@ -229,12 +260,10 @@ def tokenize(position: int, text: str) -> Paragraph:
                 word.isupper(),
                 sentence_start,
                 possessive,
+                skipped,
             )
         )
-        previous_end = raw_end
-    lower = len(LOWER.findall(text))
-    upper = len(UPPER.findall(text))
-    all_caps = lower < 0.25 * upper if upper else False
+        skipped = False
     paragraph = Paragraph(position, text, tokens, all_caps)
     paragraph.claimed = [None] * len(tokens)
     return paragraph
@@ -243,7 +272,8 @@ def tokenize(position: int, text: str) -> Paragraph:
 class CableExtractor:
     def __init__(self, paragraphs: list[str], tags, people) -> None:
         self.gaz: Gazetteer = gazetteer()
-        self.paragraphs = [tokenize(i, text) for i, text in enumerate(paragraphs)]
+        keep = lower_words_kept()
+        self.paragraphs = [tokenize(i, text, keep) for i, text in enumerate(paragraphs)]
         self.candidates: list[Candidate] = []
         self.tags = list(tags)
         self.people = [p for p in people if p and p.strip()]
@@ -352,6 +382,8 @@ class CableExtractor:
             j = i + 1
             if tokens[j].lower in heads and self.adjacent(par, i, j):
                 continue  # "Charge d'Affaires": the last title word leads to the name
+            if tokens[j].after_skipped:
+                continue  # an ordinary word follows the title: "Minister visits Dhaka"
             if tokens[j].lower == "of" and token.lower in self.gaz.title_of:
                 j = self.portfolio(par, j)
                 if j is None:
@@ -363,6 +395,8 @@ class CableExtractor:
                 "dr",
             ):
                 continue
+            if j == len(tokens) or tokens[j].after_skipped:
+                continue  # the name must follow the title or its portfolio
             k = j
             while k < len(tokens) and k - j < 4 and par.claimed[k] is None:
                 t = tokens[k]
@@ -384,7 +418,9 @@ class CableExtractor:
             if k < len(tokens) and tokens[k].lower in heads and self.adjacent(par, k - 1, k):
                 continue  # "Deputy Foreign Minister": words of a longer title, not a name
             if tokens[k - 1].lower in ORG_SUFFIXES or (
-                k < len(tokens) and tokens[k].lower in ORG_SUFFIXES | FACILITIES
+                k < len(tokens)
+                and not tokens[k].after_skipped
+                and tokens[k].lower in ORG_SUFFIXES | FACILITIES
             ):
                 continue  # "General Petroleum Company", "Dr. Sun Hospital"
             if k > j:
@@ -394,7 +430,7 @@ class CableExtractor:
         """Skip "of [the] Foreign Affairs" after a title; the index of the name, or None."""
         tokens = par.tokens
         j += 1
-        if j < len(tokens) and tokens[j].lower == "the":
+        if j < len(tokens) and tokens[j].lower == "the" and not tokens[j].after_skipped:
             j += 1
         start = j
         while j < len(tokens) and j - start < 5 and self.adjacent(par, j - 1, j):
@@ -414,7 +450,8 @@ class CableExtractor:
         tokens, gaz = par.tokens, self.gaz
         i = 0
         while i < len(tokens):
-            found = self.match_at(par, i)
+            # gazetteer names and acronyms start with a capital ("al-Qaeda" counts as one)
+            found = self.match_at(par, i) if par.all_caps or tokens[i].capitalized else None
             if found:
                 last, (kind, name, key) = found
                 self.claim(par, i, last, kind, name=name, key=key)
@@ -479,7 +516,7 @@ class CableExtractor:
             return phrase  # "UN Security Council" before "UN"
         if acronym:
             return i + 1, acronym
-        government = GOVERNMENT.fullmatch(token.text)
+        government = token.text[:2] == "GO" and GOVERNMENT.fullmatch(token.text)
         if government and token.text not in gaz.acronyms:
             country = self.tag_countries.get(government.group(1))
             if country:
@@ -540,8 +577,14 @@ class CableExtractor:
 
     def defined_acronyms(self) -> None:
         for par in self.paragraphs:
+            if "(" not in par.text:
+                continue
             tokens = par.tokens
             for a, token in enumerate(tokens):
+                if par.text[token.start - 1 : token.start] != "(" or a == 0:
+                    continue
+                if par.text[token.end : token.end + 1] != ")" or token.after_skipped:
+                    continue
                 acronym = token.text
                 if not (
                     2 <= len(acronym) <= 8
@@ -550,10 +593,6 @@ class CableExtractor:
                     and (token.upper or sum(ch.isupper() for ch in acronym) >= 2)
                 ):
                     continue  # "HDIM", "LeT" (Lashkar-e-Toiba), not "(Iran)"
-                if par.text[token.start - 1 : token.start] != "(" or a == 0:
-                    continue
-                if par.text[token.end : token.end + 1] != ")":
-                    continue
                 long_form = self.long_form(par, a, acronym)
                 if long_form is None:
                     continue
@@ -577,6 +616,8 @@ class CableExtractor:
                 name = entry[1] if entry else name
                 self.claim(par, first, a, kind, name=name, key=key)
                 self.acronyms.setdefault(acronym, (kind, name, key))
+        if not self.acronyms:
+            return
         for par in self.paragraphs:
             for k, token in enumerate(par.tokens):
                 entry = self.acronyms.get(token.text)
@@ -613,7 +654,10 @@ class CableExtractor:
         while first > 0 and a - first < 8 and self.adjacent(par, first - 1, first):
             t = tokens[first - 1]
             if (t.capitalized and t.lower not in FUNCTION_WORDS and not t.upper) or (
-                t.lower in ("of", "for", "and") and first - 2 >= 0 and tokens[first - 2].capitalized
+                t.lower in ("of", "for", "and")
+                and first - 2 >= 0
+                and not t.after_skipped
+                and tokens[first - 2].capitalized
             ):
                 first -= 1
             else:
@@ -749,14 +793,22 @@ class CableExtractor:
         """A lone unknown word is a surname when it owns something or speaks:
         "MUSHARRAF'S COUP", "Sawani said"."""
         tokens = par.tokens
+        last = len(tokens) - 1
         for k, t in enumerate(tokens):
-            if par.claimed[k] is not None or not self.name_like(par, t, strict=True):
-                continue
-            if len(t.text) < 3:
-                continue
-            following = tokens[k + 1].lower if k + 1 < len(tokens) else ""
-            speaks = following in SPEECH_VERBS and self.adjacent(par, k, k + 1)
-            if speaks or (t.possessive and (par.all_caps or not t.sentence_start)):
+            if t.possessive:
+                cued = par.all_caps or not t.sentence_start
+            else:
+                cued = (
+                    k < last
+                    and tokens[k + 1].lower in SPEECH_VERBS
+                    and self.adjacent(par, k, k + 1)
+                )
+            if (
+                cued
+                and par.claimed[k] is None
+                and len(t.text) >= 3
+                and self.name_like(par, t, strict=True)
+            ):
                 self.claim(par, k, k + 1, "person")
 
     def untitled_people(self, par: Paragraph) -> None:
@@ -769,6 +821,8 @@ class CableExtractor:
             stop = k + 4
             while k < len(tokens) and k < stop:
                 t = tokens[k]
+                if not t.capitalized:
+                    break
                 owner = par.claimed[k]
                 if owner is not None:
                     c = self.candidates[owner]
@@ -792,7 +846,9 @@ class CableExtractor:
                 k += 1
                 if t.possessive or (k < len(tokens) and not self.adjacent(par, k - 1, k)):
                     break
-            facility = k < len(tokens) and tokens[k].lower in FACILITIES
+            facility = (
+                k < len(tokens) and not tokens[k].after_skipped and tokens[k].lower in FACILITIES
+            )
             if k - first >= 2 and not facility:
                 for m in range(first, k):
                     if par.claimed[m] is not None:
@@ -816,17 +872,26 @@ class CableExtractor:
             self.add_name(phrases, words)
         if not phrases:
             return
-        longest = max(len(p) for p in phrases)
+        longest: dict[str, int] = {}  # first word -> longest name starting with it
+        for words in phrases:
+            longest[words[0]] = max(longest.get(words[0], 0), len(words))
         for par in self.paragraphs:
             tokens = par.tokens
             i = 0
             while i < len(tokens):
                 matched = 0
-                if self.takeable(par, i) and (par.all_caps or tokens[i].capitalized):
-                    for length in range(min(longest, len(tokens) - i), 0, -1):
+                token = tokens[i]
+                if (
+                    token.lower in longest
+                    and (par.all_caps or token.capitalized)
+                    and self.takeable(par, i)
+                ):
+                    for length in range(min(longest[token.lower], len(tokens) - i), 0, -1):
                         words = tuple(t.lower for t in tokens[i : i + length])
-                        if words in phrases and all(
-                            self.takeable(par, m) for m in range(i, i + length)
+                        if (
+                            words in phrases
+                            and not any(t.after_skipped for t in tokens[i + 1 : i + length])
+                            and all(self.takeable(par, m) for m in range(i, i + length))
                         ):
                             if (
                                 length == 1

@@ -194,6 +194,8 @@ class Gazetteer:
     acronyms: dict[str, tuple[str, str, str]] = field(default_factory=dict)
     longest: int = 1
     first_words: dict[str, int] = field(default_factory=dict)  # first word -> longest phrase
+    # words inside a phrase, and "d'..." ending one ("Rio de Janeiro", "Cote d'Ivoire")
+    inner_words: set[str] = field(default_factory=set)
     common_memo: dict[str, bool] = field(default_factory=dict)
     common: frozenset[str] = frozenset()
     demonyms: frozenset[str] = frozenset()
@@ -207,11 +209,15 @@ class Gazetteer:
         plain = "".join(
             c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c)
         )
+        lower_case = {w for w in TOKEN.findall(plain) if w.islower()}
         for words in {tokens_of(name), tokens_of(plain)}:  # "Cúcuta" is written "CUCUTA"
             if words and words not in self.phrases:
                 self.phrases[words] = (kind, display, key)
                 self.longest = max(self.longest, len(words))
                 self.first_words[words[0]] = max(self.first_words.get(words[0], 0), len(words))
+                self.inner_words.update(w for w in words[1:-1] if w in lower_case)
+                if words[-1][:1] == "d":
+                    self.inner_words.add(words[-1])
 
 
 def _rows(name: str) -> list[list[str]]:
