@@ -245,6 +245,20 @@ def test_all_capitals_text():
     ]
 
 
+def test_unknown_acronyms_met_twice_or_after_the_are_organisations():
+    mentions = extract_entities(
+        [
+            "He said the CCOO would grow while the GDP fell. PSOE won; the voters chose PSOE. "
+            "Copies went to ISN/MTR and EUR/NCE, and HIV/AIDS and TV were discussed; XYZ once.",
+        ],
+        tags=["PGOV", "SP"],
+    )
+    found = {(m.text, m.kind) for m in mentions}
+    assert {("CCOO", "organization"), ("PSOE", "organization")} <= found
+    assert {("ISN/MTR", "organization"), ("EUR/NCE", "organization")} <= found
+    assert not {m.text for m in mentions} & {"GDP", "HIV", "AIDS", "TV", "XYZ"}
+
+
 def test_redactions_and_sentence_starts_are_not_names():
     mentions = extract_entities(
         [

@@ -128,6 +128,9 @@ CAPS_AMBIGUOUS = frozenset(
     ["US", "AID", "WHO", "PA", "AP", "GE", "AU", "EC", "AQ", "IT", "OR", "IN", "AT"]
 )
 GOVERNMENT = re.compile(r"GO([A-Z]{1,3})")
+# An acronym: 2 to 6 capitals, maybe joined by a hyphen ("PSOE", "AFL-CIO", "TNK-BP").
+ACRONYM = re.compile(r"[A-Z]{2,6}(?:-[A-Z]{1,4})?")
+ROMAN_NUMERAL = re.compile(r"[IVXLC]+")
 PLACE_SUFFIXES = frozenset(
     ["river", "sea", "lake", "mountains", "mountain", "valley", "island", "islands", "gulf", "bay"]
 )
@@ -278,12 +281,14 @@ class CableExtractor:
         self.tags = list(tags)
         self.people = [p for p in people if p and p.strip()]
         self.acronyms: dict[str, tuple[str, str, str]] = {}
-        # "GOI" in a cable tagged IR is the Government of Iran: by FIPS code or initial letter
+        # "GOI" in a cable tagged IR is the Government of Iran: by FIPS code, ISO code
+        # ("GOCR" in a cable tagged CS, Costa Rica) or initial letter
         self.tag_countries: dict[str, str] = {}
         for tag in self.tags:
             if tag in self.gaz.fips:
-                country = self.gaz.fips[tag][0]
+                country, key = self.gaz.fips[tag]
                 self.tag_countries.setdefault(tag, country)
+                self.tag_countries.setdefault(key.removeprefix("place:").upper(), country)
                 self.tag_countries.setdefault(country[0].upper(), country)
 
     # -- helpers ---------------------------------------------------------------------------
@@ -623,6 +628,72 @@ class CableExtractor:
                 entry = self.acronyms.get(token.text)
                 if entry and par.claimed[k] is None:
                     self.claim(par, k, k + 1, entry[0], name=entry[1], key=entry[2])
+
+    def acronym_organizations(self) -> None:
+        """An unknown acronym in mixed-case text names an organisation when the cable uses it
+        twice, or after "the", or as an owner: "the PSOE", "CCOO's origins". Cable jargon and
+        common abbreviations (GDP, NGO, CODEL: data/generic_acronyms.txt), TAGS, roman
+        numerals and the known people's names are not."""
+        found: dict[str, list[tuple[Paragraph, int]]] = defaultdict(list)
+        cued: set[str] = set()
+        people = {w.upper() for name in self.people for w in TOKEN.findall(name)}
+        for par in self.paragraphs:
+            if par.all_caps:
+                continue
+            tokens = par.tokens
+            for k, token in enumerate(tokens):
+                if not token.upper or par.claimed[k] is not None:
+                    continue
+                if self.office_symbol(par, k):
+                    continue
+                text = token.text
+                if text in found or (ACRONYM.fullmatch(text) and self.unknown_acronym(text)):
+                    found[text].append((par, k))
+                    if token.possessive or par.text[token.start - 4 : token.start] == "the ":
+                        cued.add(text)
+        for text, places in found.items():
+            if (len(places) < 2 and text not in cued) or text in people:
+                continue
+            for par, k in places:
+                self.claim(par, k, k + 1, "organization", name=text, key=organization_key(text))
+
+    def office_symbol(self, par: Paragraph, k: int) -> bool:
+        """State's office symbols are bureau/office acronyms: "ISN/MTR", "EAP/CM", "CA/OCS/CI"."""
+        tokens = par.tokens
+        if not ACRONYM.fullmatch(tokens[k].text) or tokens[k].text in self.gaz.acronyms:
+            return False
+        last = k + 1
+        while (
+            last < len(tokens)
+            and par.claimed[last] is None
+            and tokens[last].upper
+            and tokens[last].text.isalpha()
+            and len(tokens[last].text) <= 6
+            and par.text[tokens[last - 1].raw_end : tokens[last].start] == "/"
+        ):
+            last += 1
+        if last == k + 1 or not any(self.unknown_acronym(t.text) for t in tokens[k:last]):
+            return False  # "HIV/AIDS"
+        text = par.text[tokens[k].start : tokens[last - 1].end]
+        self.claim(par, k, last, "organization", name=text, key=organization_key(text))
+        return True
+
+    def unknown_acronym(self, text: str) -> bool:
+        lower = text.lower()
+        if "-" in text:  # "AFL-CIO", "MNF-I"; not "US-EU" nor "CAFTA-DR"
+            return text not in self.gaz.generic_acronyms and all(
+                self.unknown_acronym(part) for part in text.split("-") if len(part) > 1
+            )
+        return not (
+            text in self.gaz.generic_acronyms
+            or text in self.gaz.acronyms
+            or text in self.tags
+            or (lower,) in self.gaz.phrases
+            or lower in self.gaz.title_heads
+            or lower in self.gaz.common
+            or ROMAN_NUMERAL.fullmatch(text)
+            or REDACTION.fullmatch(text)
+        )
 
     def release(self, par: Paragraph, first: int, last: int) -> bool:
         """Free [first, last) for a longer name when the names claimed inside it lie wholly
@@ -987,6 +1058,7 @@ class CableExtractor:
         for par in self.paragraphs:
             self.gazetteer_phrases(par)
         self.defined_acronyms()
+        self.acronym_organizations()
         self.short_forms()
         for par in self.paragraphs:
             self.suffixed_organizations(par)

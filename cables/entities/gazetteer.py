@@ -198,6 +198,7 @@ class Gazetteer:
     inner_words: set[str] = field(default_factory=set)
     common_memo: dict[str, bool] = field(default_factory=dict)
     common: frozenset[str] = frozenset()
+    generic_acronyms: frozenset[str] = frozenset()
     demonyms: frozenset[str] = frozenset()
     title_heads: frozenset[str] = frozenset()
     title_of: frozenset[str] = frozenset()
@@ -236,6 +237,7 @@ def _words(name: str) -> frozenset[str]:
 def gazetteer() -> Gazetteer:
     gaz = Gazetteer()
     gaz.common = _words("common_words.txt") | FUNCTION_WORDS | MONTHS
+    gaz.generic_acronyms = _words("generic_acronyms.txt")
     demonyms = _words("demonyms.txt")
     gaz.demonyms = demonyms | {w + "s" for w in demonyms}  # "Muslims", "Kurds"
     titles = [line.split() for line in (DATA / "titles.txt").read_text().splitlines()]
