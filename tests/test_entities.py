@@ -259,6 +259,27 @@ def test_unknown_acronyms_met_twice_or_after_the_are_organisations():
     assert not {m.text for m in mentions} & {"GDP", "HIV", "AIDS", "TV", "XYZ"}
 
 
+def test_states_and_provinces_of_every_country_are_places():
+    mentions = extract_entities(
+        [
+            "Violence spread from Bihar to West Bengal and Uttar Pradesh (UP); UP police said so.",
+            "Cesar Mauricio Velasquez met Nelson Mandela near Ascension Island.",
+            "TROOPS MOVED INTO HELMAND.",
+        ]
+    )
+    assert [(m.text, m.kind, m.key) for m in mentions] == [
+        ("Bihar", "place", "place:bihar"),
+        ("West Bengal", "place", "place:west bengal"),
+        ("Uttar Pradesh", "place", "place:uttar pradesh"),
+        ("UP", "place", "place:uttar pradesh"),
+        ("UP", "place", "place:uttar pradesh"),
+        ("Cesar Mauricio Velasquez", "person", "person:cesar velasquez"),
+        ("Nelson Mandela", "person", "person:nelson mandela"),
+        ("Ascension Island", "place", "place:ascension island"),
+        ("HELMAND", "place", "place:helmand"),
+    ]
+
+
 def test_redactions_and_sentence_starts_are_not_names():
     mentions = extract_entities(
         [

@@ -500,10 +500,22 @@ class CableExtractor:
         """Places inside a hyphenated word: "Azerbaijan-Iran relationship", "anti-Iran"."""
         token = par.tokens[i]
         offset = token.start
-        for part in token.text.split("-"):
+        parts = token.text.split("-")
+        # every named part must be known: "Kabul-Kandahar", not "Ahal" in "Jamiyat-e-Ahal-e-Hadith"
+        unknown = any(
+            p[:1].isupper() and (p.lower(),) not in self.gaz.phrases and p not in self.gaz.acronyms
+            for p in parts
+        )
+        for part in parts:
             entry = self.gaz.phrases.get((part.lower(),)) or self.gaz.acronyms.get(part)
             cased = par.all_caps or part[:1].isupper()
-            if entry and entry[0] == "place" and cased and part.lower() not in self.gaz.common:
+            if (
+                entry
+                and entry[0] == "place"
+                and cased
+                and part.lower() not in self.gaz.common
+                and (not unknown or len(entry[2]) == 8)  # a country is enough: "Iran-backed"
+            ):
                 span = (offset, offset + len(part))
                 self.claim(par, i, i + 1, entry[0], name=entry[1], key=entry[2], span=span)
             offset += len(part) + 1
@@ -548,7 +560,12 @@ class CableExtractor:
             end = tokens[last - 1]
             if not par.all_caps and not (end.capitalized or end.lower[:1] == "d"):
                 continue
-            if par.all_caps and words_key in gaz.small_places and len(entry[2]) != 8:
+            if (
+                par.all_caps
+                and words_key in gaz.small_places
+                and words_key not in gaz.regions
+                and len(entry[2]) != 8
+            ):
                 continue
             if length == 1 and token.lower in gaz.common:
                 is_country = entry[2].startswith("place:") and len(entry[2]) == 8
@@ -855,10 +872,25 @@ class CableExtractor:
                     break
             while first < k and tokens[first].lower in ("del", "de", "la", "el"):
                 first += 1
+            if first == k and self.adjacent(par, k - 1, k):
+                first = self.absorbed_place(par, k - 1)  # "Ascension Island", "Putumayo River"
             if first < k:
                 text = " ".join(par.text[tokens[first].start : token.end].split())
                 name = text.title() if par.all_caps else text
                 self.claim(par, first, k + 1, "place", name=name, key=f"place:{fold(text)}")
+
+    def absorbed_place(self, par: Paragraph, k: int) -> int:
+        """Free token k when it is a one-word place other than a country, which a longer name
+        takes over; its index then, else the index after it."""
+        owner = par.claimed[k]
+        if owner is None:
+            return k + 1
+        c = self.candidates[owner]
+        if c.kind != "place" or c.span is not None or c.last - c.first != 1 or len(c.key) == 8:
+            return k + 1
+        c.dropped = True
+        par.claimed[k] = None
+        return k
 
     def cued_people(self, par: Paragraph) -> None:
         """A lone unknown word is a surname when it owns something or speaks:
@@ -898,7 +930,9 @@ class CableExtractor:
                 if owner is not None:
                     c = self.candidates[owner]
                     # "Maria Elena Martinez": a town's name ends a name begun before it
-                    small = (t.lower,) in self.gaz.small_places
+                    small = (t.lower,) in self.gaz.small_places or (
+                        (t.lower,) in self.gaz.regions_only
+                    )
                     if not (c.first == c.last - 1 and self.is_city(t) and c.span is None):
                         break
                     if k == first and not (
@@ -908,7 +942,7 @@ class CableExtractor:
                         and self.name_like(par, tokens[k + 1], strict=True)
                     ):
                         break
-                    if k == first:
+                    if k == first and (t.lower,) not in self.gaz.regions_only:
                         stop = k + 2  # a town's name as a first name: "Heba Nassar", no more
                 elif not self.name_like(par, t, strict=True):
                     break

@@ -205,13 +205,15 @@ class Gazetteer:
     fips: dict[str, tuple[str, str]] = field(default_factory=dict)  # FIPS code -> (name, key)
     # towns under 50,000 people: too weak a signal on their own in all-capitals text
     small_places: set[tuple[str, ...]] = field(default_factory=set)
+    # states and provinces, which count in all-capitals text whatever their size; those that
+    # are not also a city are often a family name too ("Bolivar", "Guerrero")
+    regions: set[tuple[str, ...]] = field(default_factory=set)
+    regions_only: set[tuple[str, ...]] = field(default_factory=set)
 
     def add(self, name: str, kind: str, display: str, key: str) -> None:
-        plain = "".join(
-            c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c)
-        )
+        plain = _plain(name)
         lower_case = {w for w in TOKEN.findall(plain) if w.islower()}
-        for words in {tokens_of(name), tokens_of(plain)}:  # "Cúcuta" is written "CUCUTA"
+        for words in {tokens_of(name), tokens_of(plain)}:
             if words and words not in self.phrases:
                 self.phrases[words] = (kind, display, key)
                 self.longest = max(self.longest, len(words))
@@ -219,6 +221,11 @@ class Gazetteer:
                 self.inner_words.update(w for w in words[1:-1] if w in lower_case)
                 if words[-1][:1] == "d":
                     self.inner_words.add(words[-1])
+
+
+def _plain(name: str) -> str:
+    """Without diacritics: "Cúcuta" is written "CUCUTA", "Bihār" "Bihar"."""
+    return "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c))
 
 
 def _rows(name: str) -> list[list[str]]:
@@ -287,4 +294,19 @@ def gazetteer() -> Gazetteer:
         if city["population"] < 50000 and name not in capitals:
             gaz.small_places.add(words)
         gaz.add(name, "place", name, place_key(name))
+    # States and provinces of every country, after the cities: "Santander" the city and the
+    # department share a key anyway, and a region is never too small to count in capitals.
+    for _country, _kind, name, others in _rows("iso-3166-2-regions.tsv")[1:]:
+        display = _plain(name)
+        words = tokens_of(display)
+        if len(display) < 4 or all(
+            w in gaz.common or w.removesuffix("s") in gaz.common or w in gaz.demonyms for w in words
+        ):
+            continue  # "Centre", "Delta", "Lakes", "Western"
+        for alias in [name, *filter(None, others.split("|"))]:
+            words = tokens_of(_plain(alias))
+            if words not in gaz.phrases:  # not also a city ("Harare", "Madrid")
+                gaz.regions_only.add(words)
+            gaz.regions.add(words)
+            gaz.add(alias, "place", display, place_key(display))
     return gaz
