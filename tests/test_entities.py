@@ -280,6 +280,23 @@ def test_states_and_provinces_of_every_country_are_places():
     ]
 
 
+def test_companies_compass_regions_and_rulers():
+    mentions = extract_entities(
+        [
+            "The Aznar government and the Scottish government met in Northern India and East "
+            "Africa; Rabobank, Banco Modal and Odyssey Exploration Ltd agreed."
+        ]
+    )
+    assert [(m.text, m.kind) for m in mentions] == [
+        ("Aznar", "person"),
+        ("Northern India", "place"),
+        ("East Africa", "place"),
+        ("Rabobank", "organization"),
+        ("Banco Modal", "organization"),
+        ("Odyssey Exploration Ltd", "organization"),
+    ]
+
+
 def test_redactions_and_sentence_starts_are_not_names():
     mentions = extract_entities(
         [

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from .gazetteer import FUNCTION_WORDS, MONTHS, TOKEN, Gazetteer, gazetteer
-from .keys import fold, name_parts, organization_key, person_key
+from .keys import fold, name_parts, organization_key, person_key, place_key
 from .model import EntityMention
 
 ORG_SUFFIXES = frozenset(
@@ -54,8 +54,48 @@ ORG_SUFFIXES = frozenset(
         "society",
         "network",
         "coalition",
+        # companies
+        "ltd",
+        "inc",
+        "corp",
+        "llc",
+        "plc",
+        "gmbh",
+        "holding",
+        "holdings",
+        "industries",
+        "airlines",
+        "airways",
+        "petroleum",
+        "consulting",
+        "enterprises",
+        "telecom",
+        "motors",
     ]
 )
+# Words that begin a company's or a bank's name in the languages of cables' host countries.
+ORG_PREFIXES = frozenset(["banco", "banca", "banque", "grupo", "groupe", "companhia", "compania"])
+# "the Aznar government", "the Bush administration": an unknown word before these is a person.
+RULED_BY = frozenset(["government", "administration", "regime", "presidency", "era"])
+COMPASS = frozenset(
+    [
+        "north",
+        "south",
+        "east",
+        "west",
+        "northern",
+        "southern",
+        "eastern",
+        "western",
+        "central",
+        "northeast",
+        "northwest",
+        "southeast",
+        "southwest",
+    ]
+)
+# Endings of adjectives of peoples, parties and creeds: "the Chechen government" is no person.
+ADJECTIVE_ENDINGS = ("ish", "ese", "ian", "ean", "can", "ist", "ic", "ine")
 NOT_ORGANIZATIONS = frozenset(
     [
         "agreement",
@@ -218,6 +258,7 @@ def lower_words_kept() -> frozenset[str]:
     gaz = gazetteer()
     return (
         CONNECTORS
+        | RULED_BY
         | NAME_PARTICLES
         | SPEECH_VERBS
         | ORG_SUFFIXES
@@ -568,6 +609,8 @@ class CableExtractor:
             ):
                 continue
             if length == 1 and token.lower in gaz.common:
+                if words_key in gaz.small_places:
+                    continue  # a common word is no small town: "the Central Bank"
                 is_country = entry[2].startswith("place:") and len(entry[2]) == 8
                 if par.all_caps and not is_country:
                     continue
@@ -892,6 +935,57 @@ class CableExtractor:
         par.claimed[k] = None
         return k
 
+    def compass_places(self, par: Paragraph) -> None:
+        """A capitalised compass word before a country or a region names a part of it:
+        "Northern India", "East Africa" (in capitals text it may be an adjective)."""
+        if par.all_caps:
+            return
+        tokens = par.tokens
+        for k in range(1, len(tokens)):
+            owner = par.claimed[k]
+            t = tokens[k - 1]
+            if owner is None or t.lower not in COMPASS or not t.capitalized:
+                continue
+            c = self.candidates[owner]
+            if c.kind != "place" or c.first != k or c.span is not None:
+                continue
+            words = tuple(x.lower for x in tokens[c.first : c.last])
+            if len(c.key) != 8 and words not in self.gaz.areas:
+                continue  # a country or a region, not a town: "Central Bank" is no place
+            if par.claimed[k - 1] is not None or not self.adjacent(par, k - 1, k):
+                continue
+            c.dropped = True
+            text = " ".join(par.text[t.start : tokens[c.last - 1].end].split())
+            self.claim(par, k - 1, c.last, "place", name=text, key=place_key(text))
+
+    def prefixed_organizations(self, par: Paragraph) -> None:
+        """ "Banco Modal", "Grupo Clarin": a company word of the host country's language before
+        capitalised words; and a single unknown word ending in "bank" (Rabobank, Sberbank)."""
+        tokens = par.tokens
+        for k, t in enumerate(tokens):
+            if par.claimed[k] is not None or not (par.all_caps or t.capitalized):
+                continue
+            if t.lower in ORG_PREFIXES:
+                last = k + 1
+                while (
+                    last < len(tokens)
+                    and last - k < 4
+                    and par.claimed[last] is None
+                    and (par.all_caps or tokens[last].capitalized)
+                    and self.adjacent(par, last - 1, last)
+                    and tokens[last].lower not in FUNCTION_WORDS
+                ):
+                    last += 1
+                    if tokens[last - 1].possessive:
+                        break
+                if last > k + 1:
+                    text = " ".join(par.text[t.start : tokens[last - 1].end].split())
+                    name = text.title() if par.all_caps else text
+                    self.claim(par, k, last, "organization", name=name, key=organization_key(text))
+            elif t.lower.endswith("bank") and len(t.lower) > 6 and not self.is_common(t.lower):
+                name = t.text.title() if par.all_caps else t.text
+                self.claim(par, k, k + 1, "organization", name=name, key=organization_key(t.text))
+
     def cued_people(self, par: Paragraph) -> None:
         """A lone unknown word is a surname when it owns something or speaks:
         "MUSHARRAF'S COUP", "Sawani said"."""
@@ -901,11 +995,14 @@ class CableExtractor:
             if t.possessive:
                 cued = par.all_caps or not t.sentence_start
             else:
-                cued = (
-                    k < last
-                    and tokens[k + 1].lower in SPEECH_VERBS
-                    and self.adjacent(par, k, k + 1)
+                following = tokens[k + 1].lower if k < last else ""
+                ruled = (
+                    following in RULED_BY
+                    and not par.all_caps
+                    and not t.sentence_start
+                    and not t.lower.endswith(ADJECTIVE_ENDINGS)
                 )
+                cued = (following in SPEECH_VERBS or ruled) and self.adjacent(par, k, k + 1)
             if (
                 cued
                 and par.claimed[k] is None
@@ -1095,10 +1192,12 @@ class CableExtractor:
         self.acronym_organizations()
         self.short_forms()
         for par in self.paragraphs:
+            self.prefixed_organizations(par)
             self.suffixed_organizations(par)
             self.suffixed_places(par)
             self.untitled_people(par)
         for par in self.paragraphs:
+            self.compass_places(par)
             self.cued_people(par)
         self.known_people()
         self.resolve_people()

@@ -209,6 +209,8 @@ class Gazetteer:
     # are not also a city are often a family name too ("Bolivar", "Guerrero")
     regions: set[tuple[str, ...]] = field(default_factory=set)
     regions_only: set[tuple[str, ...]] = field(default_factory=set)
+    # countries, regions, continents, seas: what "Northern" or "East" can qualify
+    areas: set[tuple[str, ...]] = field(default_factory=set)
 
     def add(self, name: str, kind: str, display: str, key: str) -> None:
         plain = _plain(name)
@@ -275,6 +277,7 @@ def gazetteer() -> Gazetteer:
                 gaz.acronyms[alias] = ("place", name, key)
             else:
                 gaz.add(alias, "place", name, key)
+                gaz.areas.add(tokens_of(alias))
     capitals = set()
     for code, country in countries.items():
         key = place_key(country["name"], code)
@@ -284,6 +287,7 @@ def gazetteer() -> Gazetteer:
         capitals.add(country.get("capital", ""))
     for _kind, name in _rows("geonames-regions.tsv")[1:]:  # US states, continents
         gaz.add(name, "place", name, place_key(name))
+        gaz.areas.add(tokens_of(name))
     for name, population in _rows("geonames-cities.tsv")[1:]:  # most populous first
         city = {"population": int(population)}
         words = tokens_of(name)
@@ -308,5 +312,6 @@ def gazetteer() -> Gazetteer:
             if words not in gaz.phrases:  # not also a city ("Harare", "Madrid")
                 gaz.regions_only.add(words)
             gaz.regions.add(words)
+            gaz.areas.add(words)
             gaz.add(alias, "place", display, place_key(display))
     return gaz
