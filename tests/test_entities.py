@@ -338,5 +338,5 @@ def test_package_imports_no_django():
 
 
 if __name__ == "__main__":
-    for name in ["seed", "dev", "heldout", "fresh", "unseen2"]:
+    for name in ["seed", "dev", "heldout", "fresh", "unseen2", "unseen3"]:
         print(name, {k: round(v, 3) if isinstance(v, float) else v for k, v in score(name).items()})

@@ -54,6 +54,10 @@ ORG_SUFFIXES = frozenset(
         "society",
         "network",
         "coalition",
+        "board",
+        "police",
+        "navy",
+        "office",
         # companies
         "ltd",
         "inc",
@@ -338,6 +342,13 @@ class CableExtractor:
         a, b = par.tokens[i], par.tokens[j]
         return not a.possessive and par.text[a.raw_end : b.start].strip() == ""
 
+    def name_adjacent(self, par: Paragraph, i: int, j: int) -> bool:
+        """Adjacent, or a middle initial and its dot before the next name: "Sue K. Brown"."""
+        a = par.tokens[i]
+        if len(a.text) == 1 and a.upper:
+            return par.text[a.raw_end : par.tokens[j].start].strip() in ("", ".")
+        return self.adjacent(par, i, j)
+
     def free(self, par: Paragraph, first: int, last: int) -> bool:
         return all(par.claimed[k] is None for k in range(first, last))
 
@@ -403,6 +414,7 @@ class CableExtractor:
             or lower in FUNCTION_WORDS
             or lower in MONTHS
             or lower in self.gaz.title_heads
+            or lower in self.gaz.title_parts
             or lower in self.gaz.demonyms
             or "." in token.text
             or lower.split("-")[0] in NOT_NAME_PREFIXES
@@ -413,8 +425,14 @@ class CableExtractor:
             return not self.is_common(lower)
         if not token.capitalized or (token.upper and len(token.text) > 1):
             return False
-        if any(part[:1].islower() for part in token.text.split("-")[1:]):
-            return False  # "Iranian-backed"
+        parts = token.lower.split("-")
+        if any(part[:1].islower() for part in token.text.split("-")[1:]) and (
+            len(parts) > 2
+            or self.is_common(parts[0])
+            or parts[0] in self.gaz.demonyms
+            or (parts[0],) in self.gaz.phrases
+        ):
+            return False  # "Iranian-backed", "Jamiat-ul-Mujahideen"; not "Jong-il"
         return not (strict and self.is_common(lower))
 
     # -- passes ----------------------------------------------------------------------------
@@ -426,7 +444,9 @@ class CableExtractor:
             if not par.all_caps and not token.capitalized and len(token.text) > 1:
                 continue
             j = i + 1
-            if tokens[j].lower in heads and self.adjacent(par, i, j):
+            if (
+                tokens[j].lower in heads or tokens[j].lower in self.gaz.title_parts
+            ) and self.adjacent(par, i, j):
                 continue  # "Charge d'Affaires": the last title word leads to the name
             if tokens[j].after_skipped:
                 continue  # an ordinary word follows the title: "Minister visits Dhaka"
@@ -434,19 +454,20 @@ class CableExtractor:
                 j = self.portfolio(par, j)
                 if j is None:
                     continue
-            elif not self.adjacent(par, i, j) and token.text.lower() not in (
-                "mr",
-                "mrs",
-                "ms",
-                "dr",
+            elif not self.adjacent(par, i, j) and not (
+                token.lower in ("mr", "mrs", "ms", "dr")
+                or (
+                    len(token.text) <= 4
+                    and par.text[token.raw_end : tokens[j].start].strip() == "."
+                )
             ):
-                continue
+                continue  # "Gen. Toufanian", "Capt. Guy Adam"
             if j == len(tokens) or tokens[j].after_skipped:
                 continue  # the name must follow the title or its portfolio
             k = j
             while k < len(tokens) and k - j < 4 and par.claimed[k] is None:
                 t = tokens[k]
-                if k > j and not self.adjacent(par, k - 1, k):
+                if k > j and not self.name_adjacent(par, k - 1, k):
                     break
                 if self.name_like(par, t, strict=False) or (
                     t.lower in NAME_PARTICLES
@@ -461,6 +482,13 @@ class CableExtractor:
                     break
             while k > j and tokens[k - 1].lower in NAME_PARTICLES:
                 k -= 1
+            if (
+                j < k < len(tokens)
+                and ROMAN_NUMERAL.fullmatch(tokens[k].text)
+                and self.adjacent(par, k - 1, k)
+                and par.claimed[k] is None
+            ):
+                k += 1  # "King Mohammed VI"
             if k < len(tokens) and tokens[k].lower in heads and self.adjacent(par, k - 1, k):
                 continue  # "Deputy Foreign Minister": words of a longer title, not a name
             if tokens[k - 1].lower in ORG_SUFFIXES or (
@@ -843,12 +871,22 @@ class CableExtractor:
                 owner = par.claimed[first - 1]
                 if owner is not None:
                     c = self.candidates[owner]
-                    if c.kind == "place" and c.span is None and c.first == first - 1 and first == k:
-                        absorbed = c  # "Cairo University", "Yoon Networks Shanghai Company"
+                    if (
+                        c.kind == "place"
+                        and c.span is None
+                        and c.last == first
+                        and absorbed is None
+                        and (first == k or len(c.key) == 8)  # a country: "Ghana Police Service"
+                    ):
+                        # "Cairo University", "Yoon Networks Shanghai Company",
+                        # "Ghana Police Service"
+                        absorbed = c
                         first = c.first
                         continue
                     break
                 t = tokens[first - 1]
+                if t.lower in self.gaz.title_heads:
+                    break  # "Inspector-General of Police" is a title
                 if (t.lower in ("of", "for", "and") and not par.all_caps) or (
                     t.capitalized
                     and t.lower not in FUNCTION_WORDS
@@ -934,6 +972,26 @@ class CableExtractor:
         c.dropped = True
         par.claimed[k] = None
         return k
+
+    def governments(self, par: Paragraph) -> None:
+        """ "Government of Morocco" is an organisation, the one "GOM" names in a cable tagged MO."""
+        tokens = par.tokens
+        for k in range(2, len(tokens)):
+            owner = par.claimed[k]
+            if owner is None or tokens[k - 2].lower != "government" or tokens[k - 1].lower != "of":
+                continue
+            c = self.candidates[owner]
+            if c.kind != "place" or len(c.key) != 8 or c.first != k or c.span is not None:
+                continue
+            if (
+                par.claimed[k - 2] is not None
+                or not (par.all_caps or tokens[k - 2].capitalized)
+                or not (self.adjacent(par, k - 2, k - 1) and self.adjacent(par, k - 1, k))
+            ):
+                continue
+            c.dropped = True
+            name = f"Government of {c.name}"
+            self.claim(par, k - 2, c.last, "organization", name=name, key=organization_key(name))
 
     def compass_places(self, par: Paragraph) -> None:
         """A capitalised compass word before a country or a region names a part of it:
@@ -1046,7 +1104,7 @@ class CableExtractor:
                 if k == first and len(t.text) == 1:
                     break
                 k += 1
-                if t.possessive or (k < len(tokens) and not self.adjacent(par, k - 1, k)):
+                if t.possessive or (k < len(tokens) and not self.name_adjacent(par, k - 1, k)):
                     break
             facility = (
                 k < len(tokens) and not tokens[k].after_skipped and tokens[k].lower in FACILITIES
@@ -1124,6 +1182,8 @@ class CableExtractor:
         if not words:
             return
         phrases[tuple(words)] = True
+        if len(words) > 1 and ROMAN_NUMERAL.fullmatch(words[-1].upper()):
+            return  # "Mohammed VI" is no "VI"
         surname = words[-1]
         phrases[(surname,)] = True
         if "-" in surname:
@@ -1144,6 +1204,9 @@ class CableExtractor:
             if len(parts) > 1:
                 c.key = person_key(text)
                 full_by_surname[parts[-1]].append(c)
+        # "Fassi Fihri" after "Taieb Fassi Fihri", "Lopez Murphy" after "Ricardo Lopez Murphy"
+        full = [c for c in people if c.key]
+        adopt_longer_names(full, {id(c): name_parts(texts[id(c)]) for c in full})
         known = {}
         for name in self.people:
             words = [w for w in TOKEN.findall(name) if w.lower() not in self.gaz.title_heads]
@@ -1183,6 +1246,17 @@ class CableExtractor:
         for c in people:
             c.name = best[c.key]
 
+    def short_organization_names(self) -> None:
+        """An organisation's name that ends a longer one met in the cable is that one:
+        "Compatriots Committee" after "Overseas Compatriots Committee"."""
+        organizations = [
+            c for c in self.candidates if c.kind == "organization" and not c.dropped and c.name
+        ]
+        names = {c.key: c.name for c in organizations}
+        adopt_longer_names(organizations, {id(c): fold(c.name).split() for c in organizations})
+        for c in organizations:
+            c.name = names[c.key]
+
     def run(self) -> list[EntityMention]:
         for par in self.paragraphs:
             self.titled_people(par)
@@ -1197,10 +1271,12 @@ class CableExtractor:
             self.suffixed_places(par)
             self.untitled_people(par)
         for par in self.paragraphs:
+            self.governments(par)
             self.compass_places(par)
             self.cued_people(par)
         self.known_people()
         self.resolve_people()
+        self.short_organization_names()
         mentions = []
         for c in self.candidates:
             if c.dropped:
@@ -1212,6 +1288,22 @@ class CableExtractor:
             )
         mentions.sort(key=lambda m: (m.paragraph_position, m.start))
         return mentions
+
+
+def adopt_longer_names(candidates: list[Candidate], words: dict[int, list[str]]) -> None:
+    """A name of two or more words that ends exactly one longer name among the candidates
+    takes that one's key."""
+    for c in candidates:
+        short = words[id(c)]
+        if len(short) < 2:
+            continue
+        longer = {
+            o.key
+            for o in candidates
+            if len(words[id(o)]) > len(short) and words[id(o)][-len(short) :] == short
+        }
+        if len(longer) == 1:
+            c.key = longer.pop()
 
 
 def extract_entities(

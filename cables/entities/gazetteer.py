@@ -202,6 +202,7 @@ class Gazetteer:
     demonyms: frozenset[str] = frozenset()
     title_heads: frozenset[str] = frozenset()
     title_of: frozenset[str] = frozenset()
+    title_parts: frozenset[str] = frozenset()  # inside a title, never a name: "Chief Executive"
     fips: dict[str, tuple[str, str]] = field(default_factory=dict)  # FIPS code -> (name, key)
     # towns under 50,000 people: too weak a signal on their own in all-capitals text
     small_places: set[tuple[str, ...]] = field(default_factory=set)
@@ -252,6 +253,7 @@ def gazetteer() -> Gazetteer:
     titles = [line.split() for line in (DATA / "titles.txt").read_text().splitlines()]
     gaz.title_heads = frozenset(w[1] for w in titles if len(w) == 2 and w[0] == "head")
     gaz.title_of = frozenset(w[1] for w in titles if len(w) == 2 and w[0] == "of")
+    gaz.title_parts = frozenset(w[1] for w in titles if len(w) == 2 and w[0] == "part")
 
     # Organisations first: "Vatican" the state body and "Vatican" the place share a name, and
     # the cables mostly mean the Holy See as an actor.
