@@ -1293,17 +1293,15 @@ class CableExtractor:
 def adopt_longer_names(candidates: list[Candidate], words: dict[int, list[str]]) -> None:
     """A name of two or more words that ends exactly one longer name among the candidates
     takes that one's key."""
+    ending: dict[tuple[str, ...], set[str]] = defaultdict(set)  # last words -> longer keys
     for c in candidates:
-        short = words[id(c)]
-        if len(short) < 2:
-            continue
-        longer = {
-            o.key
-            for o in candidates
-            if len(words[id(o)]) > len(short) and words[id(o)][-len(short) :] == short
-        }
-        if len(longer) == 1:
-            c.key = longer.pop()
+        name = tuple(words[id(c)])
+        for start in range(1, len(name) - 1):
+            ending[name[start:]].add(c.key)
+    for c in candidates:
+        longer = ending.get(tuple(words[id(c)]))
+        if longer is not None and len(longer) == 1:
+            c.key = next(iter(longer))
 
 
 def extract_entities(

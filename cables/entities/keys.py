@@ -6,6 +6,7 @@ import re
 import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
+from functools import lru_cache
 
 # Romanisations that cables use interchangeably for the same given name.
 _VARIANTS = {
@@ -39,14 +40,17 @@ _SPECIAL = str.maketrans(
     }
 )
 _PARTICLES = {"al", "el", "ul"}
+_APOSTROPHES = re.compile(r"['`]")
+_NOT_ALPHANUMERIC = re.compile(r"[^a-z0-9]+")
 
 
+@lru_cache(maxsize=65536)  # names recur within a cable and across the archive
 def fold(text: str) -> str:
     """Lower case ASCII letters, digits and single spaces: diacritics, hyphens, dots go."""
     text = unicodedata.normalize("NFKD", text.translate(_SPECIAL))
     text = "".join(c for c in text if not unicodedata.combining(c)).lower()
-    text = re.sub(r"['`]", "", text)
-    return " ".join(re.sub(r"[^a-z0-9]+", " ", text).split())
+    text = _APOSTROPHES.sub("", text)
+    return " ".join(_NOT_ALPHANUMERIC.sub(" ", text).split())
 
 
 def name_parts(name: str) -> list[str]:
