@@ -195,6 +195,32 @@ def test_the_index_follows_an_import_that_changes_a_cable(corpus, tmp_path):
     assert not paragraph_ids("najjar", Paragraph.objects.filter(cable=cable))
 
 
+def test_the_index_built_by_batch_matches_the_text_exactly(corpus):
+    """The importer indexes each batch in one statement (SQLite); FTS5's own integrity check
+    compares the index with the paragraph and subject texts, row by row."""
+    if _postgres():
+        pytest.skip("PostgreSQL's search vectors are generated columns: always in step")
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        for fts in (search.PARAGRAPH_FTS, search.SUBJECT_FTS):
+            cursor.execute(f"INSERT INTO {fts}({fts}, rank) VALUES ('integrity-check', 1)")
+            cursor.execute(f"SELECT COUNT(*) FROM {fts}")
+        cursor.execute(
+            "SELECT COUNT(*) FROM cables_archive_state WHERE name = %s", ["search_by_batch"]
+        )
+        assert cursor.fetchone()[0] == 0
+    assert paragraph_ids("embassy")
+
+
+def test_rows_written_outside_the_importer_are_indexed_too(corpus):
+    cable = Cable.objects.first()
+    paragraph = Paragraph.objects.create(
+        cable=cable, position=999, anchor="pos999", text="Quizzaciously the embassy noted."
+    )
+    assert paragraph_ids("quizzaciously") == {paragraph.pk}
+
+
 def test_the_fallback_scan_gives_the_same_kind_of_answers(corpus, monkeypatch):
     if _postgres():
         pytest.skip("the scan is SQLite's fallback when it has no FTS5")
