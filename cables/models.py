@@ -372,15 +372,31 @@ class Mention(models.Model):
 
     # About 75 mentions a cable: every index costs on import, so the foreign keys have none of
     # their own; each leads one of the composite indexes below, which serves it as well.
+    # Nor do they have constraints in the database: checking four parents for every row was a
+    # fifth of PostgreSQL's work on import. Mentions are derived rows, written only by the
+    # importer and the corrections from primary keys they have just read in the same
+    # transaction; deletions cascade to them through Django, as before.
     entity = models.ForeignKey(
-        Entity, on_delete=models.CASCADE, related_name="mentions", db_index=False
+        Entity,
+        on_delete=models.CASCADE,
+        related_name="mentions",
+        db_index=False,
+        db_constraint=False,
     )
     paragraph = models.ForeignKey(
-        Paragraph, on_delete=models.CASCADE, related_name="mentions", db_index=False
+        Paragraph,
+        on_delete=models.CASCADE,
+        related_name="mentions",
+        db_index=False,
+        db_constraint=False,
     )
     # Denormalized from the paragraph so that "cables mentioning X" needs no join.
     cable = models.ForeignKey(
-        Cable, on_delete=models.CASCADE, related_name="mentions", db_index=False
+        Cable,
+        on_delete=models.CASCADE,
+        related_name="mentions",
+        db_index=False,
+        db_constraint=False,
     )
     # The merge key the extractor gave; re-pointed as a whole when keys merge or are corrected.
     entity_key = models.ForeignKey(
@@ -390,6 +406,7 @@ class Mention(models.Model):
         on_delete=models.SET_NULL,
         related_name="mentions",
         db_index=False,
+        db_constraint=False,
     )
     start = models.PositiveIntegerField()
     end = models.PositiveIntegerField()
