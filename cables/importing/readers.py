@@ -463,6 +463,10 @@ _PRE_RE = re.compile(r"<pre\b[^>]*>(.*?)</pre\s*>", re.S | re.I)
 _PRE_OPEN_RE = re.compile(r"<pre\b", re.I)
 _PRE_CLOSE_RE = re.compile(r"</pre\s*>", re.I)
 _ANY_TAG_RE = re.compile(r"<[^<>]*>")
+_HTML_OPEN_RE = re.compile(r"<html\b", re.I)
+_HTML_CLOSE_RE = re.compile(r"</html", re.I)
+_TABLE_OPEN_RE = re.compile(r"<table", re.I)
+_TABLE_CLOSE_RE = re.compile(r"</table", re.I)
 # WikiLeaks' own links inside <pre>: always lower-case, with href/id attributes. Cable text is
 # left alone (it holds literal "<br>", "</td>", "<<218634>>" and the like).
 _WL_LINK_OPEN_RE = re.compile(r"<a\s+(?:id|href|name|class|title)\s*=[^<>]*>")
@@ -472,11 +476,22 @@ _DATETIME_RE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]+(\d{1,2}):(\d{2})
 _CABLE_ID_RE = re.compile(r"\A\d{2}[A-Z][A-Z0-9]*\d+\Z")
 
 
+# Every entity met, undone once: a page holds a hundred, nearly all "&#x000A;".
+_ENTITY_TEXT: dict[str, str] = {}
+
+
 def _replace_entity(match: re.Match) -> str:
-    name = match.group(1)
-    if name.startswith("#"):
-        return html.unescape(match.group(0))
-    return html.entities.html5.get(name + ";", match.group(0))
+    entity = match.group(0)
+    text = _ENTITY_TEXT.get(entity)
+    if text is None:
+        name = match.group(1)
+        if name.startswith("#"):
+            text = html.unescape(entity)
+        else:
+            text = html.entities.html5.get(name + ";", entity)
+        if len(_ENTITY_TEXT) < 10_000:
+            _ENTITY_TEXT[entity] = text
+    return text
 
 
 def _unescape_entities(text: str) -> str:
@@ -529,22 +544,23 @@ def _metadata_table(page: str) -> dict[str, str] | None:
 
 
 def _html_document(source: str, page: str, notes: list[str], data: bytes) -> RawDocument:
-    raw_hash = _sha256(data)
     opens = len(_PRE_OPEN_RE.findall(page))
     closes = len(_PRE_CLOSE_RE.findall(page))
-    lowered = page.lower()
-    declares_html = re.search(r"<html\b", lowered) is not None
-    has_end = "</html" in lowered
+    # Searched case-blind in place: a page lowered whole cost more than the rest of reading it.
+    declares_html = _HTML_OPEN_RE.search(page) is not None
+    has_end = _HTML_CLOSE_RE.search(page) is not None
     if closes < opens:
-        return _error_document(source, "truncated page: no closing </pre>", raw_hash, "html", notes)
-    table_at = lowered.find("<table")
-    if table_at != -1 and lowered.find("</table", table_at) == -1:
         return _error_document(
-            source, "truncated page: no closing </table>", raw_hash, "html", notes
+            source, "truncated page: no closing </pre>", _sha256(data), "html", notes
+        )
+    table = _TABLE_OPEN_RE.search(page)
+    if table and not _TABLE_CLOSE_RE.search(page, table.end()):
+        return _error_document(
+            source, "truncated page: no closing </table>", _sha256(data), "html", notes
         )
     if declares_html and not has_end:
         reason = "no closing </pre>" if closes < 2 else "no closing </html>"
-        return _error_document(source, f"truncated page: {reason}", raw_hash, "html", notes)
+        return _error_document(source, f"truncated page: {reason}", _sha256(data), "html", notes)
 
     # The metadata table comes before the <pre> blocks; cable bodies can hold literal
     # "</table>" text, so look for the table only before the first <pre>.
@@ -553,12 +569,17 @@ def _html_document(source: str, page: str, notes: list[str], data: bytes) -> Raw
     blocks = [_undo_pre(match.group(1)) for match in _PRE_RE.finditer(page)]
     if table is None and not blocks:
         return _error_document(
-            source, "not a cable page: no Reference ID table and no <pre> block", raw_hash, "html"
+            source,
+            "not a cable page: no Reference ID table and no <pre> block",
+            _sha256(data),
+            "html",
         )
     if table is None:
-        return _error_document(source, "not a cable page: no Reference ID table", raw_hash, "html")
+        return _error_document(
+            source, "not a cable page: no Reference ID table", _sha256(data), "html"
+        )
     if not blocks:
-        return _error_document(source, "not a cable page: no <pre> block", raw_hash, "html")
+        return _error_document(source, "not a cable page: no <pre> block", _sha256(data), "html")
 
     notes = list(notes)
     reference_id = table.get("reference id") or None
