@@ -332,9 +332,20 @@ class EntityKey(models.Model):
 
     key = models.CharField(max_length=200, unique=True)
     entity = models.ForeignKey(Entity, on_delete=models.CASCADE, related_name="keys")
+    # The last word of a person key ("najjar" for person:mustafa najjar and person:najjar),
+    # empty for other kinds: a surname alone is merged with the one full name ending in it.
+    surname = models.CharField(max_length=200, blank=True, default="")
 
     class Meta:
         ordering = ["key"]
+        indexes = [
+            # The person keys sharing a surname, when a new one arrives (resolve_surnames).
+            models.Index(
+                fields=["surname"],
+                name="entitykey_surname_idx",
+                condition=~models.Q(surname=""),
+            ),
+        ]
 
     def __str__(self):
         return f"{self.key} → {self.entity_id}"

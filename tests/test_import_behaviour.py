@@ -177,7 +177,11 @@ def dump(env):
         "sorted(CableTag.objects.values_list('cable__reference_id', 'tag__code', 'position')),"
         "sorted(Reference.objects.values_list('from_cable__reference_id', 'printed',"
         " 'target__reference_id')),"
-        "sorted(Tag.objects.values_list('code', 'cable_count'))], default=str))"
+        "sorted(Tag.objects.values_list('code', 'cable_count')),"
+        "sorted(Entity.objects.values_list('key', 'name', 'kind', 'mention_count',"
+        " 'cable_count', 'merged_into__key')),"
+        "sorted(Mention.objects.values_list('cable__reference_id', 'start', 'entity__key'))],"
+        " default=str))"
     )
     result = subprocess.run(
         [sys.executable, "manage.py", "shell", "-c", script],

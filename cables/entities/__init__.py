@@ -10,7 +10,7 @@ from collections.abc import Iterable
 
 from .extract import extract_entities
 from .gazetteer import gazetteer
-from .keys import fold, organization_key, person_key, place_key, resolve_keys
+from .keys import fold, organization_key, person_key, place_key, resolve_keys, surname_of
 from .model import EntityMention
 
 
@@ -38,5 +38,6 @@ __all__ = [
     "person_key",
     "place_key",
     "resolve_keys",
+    "surname_of",
     "tag_places",
 ]

@@ -81,6 +81,14 @@ def place_key(name: str, country_code: str = "") -> str:
     return f"place:{country_code.lower()}" if country_code else f"place:{fold(name)}"
 
 
+def surname_of(key: str) -> str:
+    """The last word of a person key ("najjar" for person:mustafa najjar and person:najjar);
+    empty for other kinds. Keys sharing it are the only ones resolve_keys compares."""
+    kind, _, value = key.partition(":")
+    words = value.split()
+    return words[-1] if kind == "person" and words else ""
+
+
 def resolve_keys(keys: Iterable[str]) -> dict[str, str]:
     """Map every key to the key it should be merged into, given all the keys of the archive.
 

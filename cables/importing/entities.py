@@ -4,10 +4,13 @@ The extractor (cables.entities, pure Python) gives every mention a merge key. He
 
 - `EntityIndex` (one per import run) turns keys into rows for the writer: an `EntityKey` per
   key, pointing at the entity its mentions belong to, and an `Entity` per key, both created in
-  bulk the first time a key is met. Alias corrections apply as mentions are written.
-- `finish_run` runs once at the end of an import: `resolve_keys` over every person key of the
-  archive (a surname alone joins the one full name with that surname), whole-key corrections
-  over that, then names, aliases and counts of the entities this run touched, in batches.
+  bulk the first time a key is met. Alias corrections apply as mentions are written. Its cache
+  of keys is bounded: a run's memory does not grow with the archive.
+- What a run leaves to do is kept in the database, in the transaction of the batch that made
+  it: the entities to refresh (`cables_entity_pending`) and the surnames of new person keys
+  (`cables_surname_pending`). `finish_run` does it at the end of a run, or of the next run
+  when one was killed: `resolve_surnames` (a surname alone joins the one full name with that
+  surname), then names, aliases and counts of the pending entities, in batches.
 - `merge_entities`, `split_entity`, `rename_entity`: corrections by hand (the admin and
   `manage.py entities` call them). Each is stored as data (`EntityCorrection`, or
   `Entity.name_locked`) that every later import applies again.
@@ -22,15 +25,17 @@ from django.db import connection, transaction
 from django.db.models import Count
 from django.utils.text import slugify
 
-from cables.entities import fold, resolve_keys
+from cables.entities import fold, resolve_keys, surname_of
 from cables.models import Entity, EntityCorrection, EntityKey, Mention, Tag
 
 KINDS = {"person": Entity.Kind.PERSON, "org": Entity.Kind.ORGANIZATION, "place": Entity.Kind.PLACE}
 REFRESH_BATCH = 500
 LOOKUP_BATCH = 2000
 MAX_ALIASES = 100
-# The range of person keys on the unique index ("person;" is the first string after them).
-PERSON_KEYS = {"key__gte": "person:", "key__lt": "person;"}
+# Keys kept between batches; past this the cache starts again (a batch meets a few thousand).
+MAX_CACHED_KEYS = 100_000
+ENTITY_PENDING = "cables_entity_pending"  # tables of migrations/0007_import_state.py
+SURNAME_PENDING = "cables_surname_pending"
 
 
 def kind_of(key):
@@ -102,8 +107,6 @@ class EntityIndex:
 
     def __init__(self):
         self.keys = {}
-        self.touched = set()  # entities whose mentions changed in this run
-        self.new_person_keys = False
         self.linked_places = set()  # TAGS codes whose place was set in this run
         self.whole = dict(EntityCorrection.objects.filter(alias="").values_list("key", "entity_id"))
         self.by_alias = {
@@ -115,6 +118,8 @@ class EntityIndex:
 
     def ids_for(self, names):
         """{key: (entity key pk, entity pk)} for these keys ({key: a display name})."""
+        if len(self.keys) > MAX_CACHED_KEYS:
+            self.keys = {}
         missing = [key for key in names if key not in self.keys]
         if not missing:
             return self.keys
@@ -124,14 +129,18 @@ class EntityIndex:
             entities = self.entities_for(absent, names)
             EntityKey.objects.bulk_create(
                 [
-                    EntityKey(key=key, entity_id=self.whole.get(key, entities[key]))
+                    EntityKey(
+                        key=key,
+                        entity_id=self.whole.get(key, entities[key]),
+                        surname=surname_of(key),
+                    )
                     for key in absent
                 ],
                 batch_size=LOOKUP_BATCH,
                 ignore_conflicts=True,
             )
             found.update(self.fetch(absent))
-            self.new_person_keys |= any(key.startswith("person:") for key in absent)
+            mark_pending(SURNAME_PENDING, "surname", {surname_of(key) for key in absent} - {""})
         self.keys.update(found)
         return self.keys
 
@@ -192,41 +201,87 @@ class EntityIndex:
             self.linked_places.add(code)
 
 
-def finish_run(index: EntityIndex):
-    """After the last batch: merge keys across cables, then refresh what this run touched."""
-    touched = set(index.touched)
-    if index.new_person_keys:
-        touched |= resolve_person_keys()
-    refresh_entities(touched)
-    return touched
+def mark_pending(table, column, values):
+    """Remember values to see to at the end of the run, in the current transaction."""
+    if values:
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                f"INSERT INTO {table} ({column}) VALUES (%s) ON CONFLICT ({column}) DO NOTHING",
+                [(value,) for value in values],
+            )
 
 
-def resolve_person_keys():
-    """Point every person key at its entity: the whole-key correction, else the entity of the
-    key `resolve_keys` merges it into. Depends only on the set of keys and the corrections,
-    so the result is the same whatever the order of imports. Returns the entities changed."""
-    rows = list(EntityKey.objects.filter(**PERSON_KEYS).values_list("pk", "key", "entity_id"))
-    merged = resolve_keys(key for _, key, _ in rows)
+def mark_entities_of_cables(cable_ids):
+    """The entities these cables mention are to be refreshed (their mentions are about to go,
+    or have just come)."""
+    mention = Mention._meta.db_table
+    cable_ids = list(cable_ids)
+    with connection.cursor() as cursor:
+        for part in chunks(cable_ids, 900):
+            cursor.execute(
+                f"INSERT INTO {ENTITY_PENDING} (entity_id) SELECT DISTINCT entity_id "
+                f"FROM {mention} WHERE cable_id IN ({', '.join(['%s'] * len(part))}) "
+                "ON CONFLICT (entity_id) DO NOTHING",
+                part,
+            )
+
+
+def pending(table, column, size):
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {column} FROM {table} ORDER BY {column} LIMIT %s", [size])
+        return [row[0] for row in cursor.fetchall()]
+
+
+def forget_pending(table, column, values):
+    with connection.cursor() as cursor:
+        for part in chunks(values, 900):
+            cursor.execute(
+                f"DELETE FROM {table} WHERE {column} IN ({', '.join(['%s'] * len(part))})", part
+            )
+
+
+def finish_run(index: EntityIndex | None = None):
+    """After the last batch: merge surname keys into full names, then refresh every pending
+    entity (those of this run, and of a run killed before it). Returns how many changed."""
+    resolve_surnames()
+    refreshed = 0
+    while batch := pending(ENTITY_PENDING, "entity_id", REFRESH_BATCH):
+        with transaction.atomic():
+            refresh_entities(batch)
+            forget_pending(ENTITY_PENDING, "entity_id", batch)
+        refreshed += len(batch)
+    return refreshed
+
+
+def resolve_surnames():
+    """Point the person keys of each pending surname at their entity: the whole-key
+    correction, else the entity of the key `resolve_keys` merges it into. `resolve_keys` only
+    ever compares keys sharing a surname, so the keys of one surname decide among themselves:
+    the result is the one over the whole archive, whatever the order of imports."""
     whole = dict(EntityCorrection.objects.filter(alias="").values_list("key", "entity_id"))
-    own = dict(Entity.objects.filter(**PERSON_KEYS).values_list("key", "pk"))
+    while surnames := pending(SURNAME_PENDING, "surname", LOOKUP_BATCH):
+        with transaction.atomic():
+            resolve_keys_of(surnames, whole)
+            forget_pending(SURNAME_PENDING, "surname", surnames)
 
-    def wanted(key):
+
+def resolve_keys_of(surnames, whole):
+    rows = list(
+        EntityKey.objects.filter(surname__in=surnames).values_list("pk", "key", "entity_id")
+    )
+    merged = resolve_keys(key for _, key, _ in rows)
+    own = dict(Entity.objects.filter(key__in={key for _, key, _ in rows}).values_list("key", "pk"))
+    for pk, key, old in rows:
         target = merged.get(key, key)
-        return whole.get(key) or whole.get(target) or own.get(target) or own.get(key)
-
-    changes = [
-        (pk, key, old, wanted(key)) for pk, key, old in rows if wanted(key) not in (old, None)
-    ]
-    touched = set()
-    with transaction.atomic():
-        for pk, key, old, new in changes:
-            EntityKey.objects.filter(pk=pk).update(entity_id=new)
-            Mention.objects.filter(entity_key_id=pk, entity_id=old).update(entity_id=new)
-            # The key's own entity leads to where its mentions went (or stands again alone).
-            Entity.objects.filter(key=key).exclude(pk=new).update(merged_into_id=new)
-            Entity.objects.filter(key=key, pk=new).update(merged_into=None)
-            touched |= {old, new}
-    return touched
+        new = whole.get(key) or whole.get(target) or own.get(target) or own.get(key)
+        if new in (old, None):
+            continue
+        EntityKey.objects.filter(pk=pk).update(entity_id=new)
+        Mention.objects.filter(entity_key_id=pk, entity_id=old).update(entity_id=new)
+        # The key's own entity leads to where its mentions went (or stands alone again).
+        Entity.objects.filter(key=key).exclude(pk=new).update(merged_into_id=new)
+        Entity.objects.filter(key=key, pk=new).update(merged_into=None)
+        mark_pending(ENTITY_PENDING, "entity_id", {old, new})
 
 
 # --- Names, aliases and counts ------------------------------------------------------------------

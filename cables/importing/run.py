@@ -157,7 +157,7 @@ def import_paths(paths, *, workers=None, report=None, stdout=None, quiet=False) 
         progress.update(summary.total)
 
     refresh_tag_counts()
-    touched = finish_run(writer.entities)
+    touched = finish_run()
     # The whole archive's facet counts, and a new archive version (so a fresh cache of counts)
     # when this run changed something; after the entities, so that no stale count is cached.
     refresh_archive_counts(

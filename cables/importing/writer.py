@@ -14,7 +14,7 @@ from django.utils import timezone
 from cables import search
 from cables.models import Cable, CableTag, Caveat, Mention, Paragraph, Reference, Tag
 
-from .entities import EntityIndex
+from .entities import EntityIndex, mark_entities_of_cables
 from .records import CableRecord
 
 IMPORTED, UPDATED, UNCHANGED, REJECTED = "imported", "updated", "unchanged", "rejected"
@@ -22,53 +22,65 @@ OUTCOMES = (IMPORTED, UPDATED, UNCHANGED, REJECTED)
 
 
 class BatchWriter:
-    """Writes batches of records; remembers what this run has written.
+    """Writes batches of records, one transaction each.
 
     Of two different texts of one cable in one run, the longer one (then the larger hash) is
-    kept, so that the order of the inputs never changes the result.
+    kept, so that the order of the inputs never changes the result. What the run has met is
+    kept in the table `cables_import_seen`, not in memory, which is emptied when a run starts
+    (one import runs at a time).
     """
 
     def __init__(self):
-        self.written = {}  # reference_id -> (content hash, body length, source), this run
         self.tag_ids = {}
         self.caveat_ids = {}
         self.entities = EntityIndex()
         self.after_write = []  # callables(cable_ids) run inside each batch's transaction
+        with connection.cursor() as cursor:
+            cursor.execute(f"DELETE FROM {SEEN}")
 
     def already_stored(self, documents) -> dict[int, str]:
         """The documents whose exact text is stored already: index in the list → reference ID.
 
         They need no parsing. A document whose container names another cable, or whose cable
-        has been given another text earlier in this run, is left to the usual comparison.
+        has been met earlier in this run, is left to the usual comparison.
         """
         hashes = {document.content_hash for document in documents if document.error is None}
         if not hashes:
             return {}
         stored = {
-            content_hash: (reference_id, body_length, source)
-            for content_hash, reference_id, body_length, source in Cable.objects.filter(
+            content_hash: (reference_id, body_length)
+            for content_hash, reference_id, body_length in Cable.objects.filter(
                 content_hash__in=hashes
-            ).values_list("content_hash", "reference_id", Length("body"), "source")
+            ).values_list("content_hash", "reference_id", Length("body"))
         }
-        found = {}
+        candidates = {}
         for index, document in enumerate(documents):
             if document.error is not None or document.content_hash not in stored:
                 continue
-            reference_id, body_length, source = stored[document.content_hash]
+            reference_id, body_length = stored[document.content_hash]
             named = (document.metadata or {}).get("reference_id")
-            if (named and named.upper() != reference_id) or reference_id in self.written:
+            if not named or named.upper() == reference_id:
+                candidates[index] = (reference_id, body_length)
+        seen = seen_in_this_run({reference_id for reference_id, _ in candidates.values()})
+        found, remembered = {}, []
+        for index, (reference_id, body_length) in candidates.items():
+            if reference_id in seen:
                 continue
-            self.written[reference_id] = (document.content_hash, body_length, source)
+            document = documents[index]
+            seen[reference_id] = (document.content_hash, body_length, document.source)
+            remembered.append((reference_id, *seen[reference_id]))
             found[index] = reference_id
+        remember_seen(remembered)
         return found
 
     def write(self, records: list[CableRecord]) -> list[tuple[CableRecord, str, str]]:
         """Write one batch; returns (record, outcome, note) for each record, in order."""
         results = []
         batch = {}
+        seen = seen_in_this_run({record.reference_id for record in records})
         for record in records:
             kept = batch.get(record.reference_id)
-            earlier = self.written.get(record.reference_id)
+            earlier = seen.get(record.reference_id)
             if kept is not None or earlier is not None:
                 rival_hash = kept.content_hash if kept else earlier[0]
                 if record.content_hash == rival_hash:
@@ -85,6 +97,10 @@ class BatchWriter:
 
         with transaction.atomic():
             outcomes = self._write_batch(list(batch.values()))
+            remember_seen(
+                (reference_id, record.content_hash, len(record.fields["body"]), record.source)
+                for reference_id, record in batch.items()
+            )
         final = []
         for record, outcome, note in results:
             if outcome is None:
@@ -92,12 +108,6 @@ class BatchWriter:
                 if batch.get(record.reference_id) is not record:
                     outcome, note = UNCHANGED, "another text in this import is kept"
             final.append((record, outcome, note))
-        for record in batch.values():
-            self.written[record.reference_id] = (
-                record.content_hash,
-                len(record.fields["body"]),
-                record.source,
-            )
         return final
 
     def _write_batch(self, records):
@@ -127,11 +137,8 @@ class BatchWriter:
         if changed:
             changed_pks = [existing[record.reference_id][0] for record in changed]
             # Their mentions go with their paragraphs; the entities they named are recounted.
-            old_mentions = Mention.objects.filter(cable_id__in=changed_pks)
-            self.entities.touched.update(
-                old_mentions.values_list("entity_id", flat=True).distinct().order_by()
-            )
-            old_mentions.delete()
+            mark_entities_of_cables(changed_pks)
+            Mention.objects.filter(cable_id__in=changed_pks).delete()
             Paragraph.objects.filter(cable_id__in=changed_pks).delete()
             CableTag.objects.filter(cable_id__in=changed_pks).delete()
             Reference.objects.filter(from_cable_id__in=changed_pks).delete()
@@ -263,7 +270,6 @@ class BatchWriter:
             cable_id = cable_ids[record.reference_id]
             for position, start, end, text, key, name in record.mentions:
                 entity_id = index.entity_of(key, text)
-                index.touched.add(entity_id)
                 rows.append(
                     (
                         entity_id,
@@ -277,6 +283,7 @@ class BatchWriter:
                     )
                 )
         insert_rows(Mention, MENTION_COLUMNS, rows)
+        mark_entities_of_cables(cable_ids.values())
         index.link_places(places)
 
     @staticmethod
@@ -291,6 +298,37 @@ class BatchWriter:
                 known = dict(model.objects.filter(code__in=missing).values_list("code", "pk"))
             cache.update(known)
         return cache
+
+
+SEEN = "cables_import_seen"  # migrations/0007_import_state.py
+
+
+def seen_in_this_run(reference_ids):
+    """{reference_id: (content hash, body length, source)} of the cables this run has met."""
+    reference_ids = list(reference_ids)
+    seen = {}
+    with connection.cursor() as cursor:
+        for start in range(0, len(reference_ids), 900):
+            part = reference_ids[start : start + 900]
+            cursor.execute(
+                f"SELECT reference_id, content_hash, body_length, source FROM {SEEN} "
+                f"WHERE reference_id IN ({', '.join(['%s'] * len(part))})",
+                part,
+            )
+            seen.update((row[0], row[1:]) for row in cursor.fetchall())
+    return seen
+
+
+def remember_seen(rows):
+    """(reference_id, content hash, body length, source): the text this run keeps of each."""
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"INSERT INTO {SEEN} (reference_id, content_hash, body_length, source) "
+            "VALUES (%s, %s, %s, %s) ON CONFLICT (reference_id) DO UPDATE SET "
+            "content_hash = excluded.content_hash, body_length = excluded.body_length, "
+            "source = excluded.source",
+            list(rows),
+        )
 
 
 PARAGRAPH_FIELDS = ["position", "number", "anchor", "marking", "level", "caveats", "text"]
