@@ -6,6 +6,7 @@ pool of processes one chunk ahead of the writer, and every input ends with one o
 
 from __future__ import annotations
 
+import collections
 import itertools
 import json
 import multiprocessing
@@ -88,23 +89,29 @@ class Progress:
         self.stream.flush()
 
 
+# Chunks parsing in the workers while the caller writes: two, so that the workers never wait
+# for the writer to hand them the next one.
+CHUNKS_AHEAD = 2
+
+
 def parsed_chunks(chunks, workers):
-    """For each (documents to parse, extra) pair, yields (outcomes, extra); the next chunk
-    parses in the worker processes while the caller writes the current one."""
+    """For each (documents to parse, extra) pair, yields (outcomes, extra); the next chunks
+    parse in the worker processes while the caller writes the current one."""
     if workers <= 1:
         for documents, extra in chunks:
             yield [build_record(document) for document in documents], extra
         return
     context = multiprocessing.get_context("spawn")
     with context.Pool(workers) as pool:
-        pending = None
+        pending = collections.deque()
         for documents, extra in chunks:
-            started = (pool.map_async(build_record, documents, chunksize=8), extra)
-            if pending is not None:
-                yield pending[0].get(), pending[1]
-            pending = started
-        if pending is not None:
-            yield pending[0].get(), pending[1]
+            pending.append((pool.map_async(build_record, documents, chunksize=8), extra))
+            if len(pending) > CHUNKS_AHEAD:
+                result, done = pending.popleft()
+                yield result.get(), done
+        while pending:
+            result, done = pending.popleft()
+            yield result.get(), done
 
 
 def import_paths(paths, *, workers=None, report=None, stdout=None, quiet=False) -> Summary:
