@@ -34,13 +34,14 @@ from .writer import (
 )
 
 CHUNK_SIZE = 400
+SHOWN_REJECTIONS = 50
 
 
 @dataclass
 class Summary:
     counts: Counter = field(default_factory=Counter)
     seconds: float = 0.0
-    rejected: list[tuple[str, str]] = field(default_factory=list)
+    rejected: list[tuple[str, str]] = field(default_factory=list)  # the first ones, shown
 
     @property
     def total(self):
@@ -138,7 +139,8 @@ def import_paths(paths, *, workers=None, report=None, stdout=None, quiet=False) 
 
     def account(source, result, note="", reference_id=None, notes=()):
         summary.counts[result] += 1
-        if result == REJECTED:
+        # The first rejections are kept to be shown; the rest are counted (and in --report).
+        if result == REJECTED and len(summary.rejected) < SHOWN_REJECTIONS:
             summary.rejected.append((source, note))
         if report is not None:
             line = {"source": source, "outcome": result, "reference_id": reference_id}

@@ -47,11 +47,11 @@ class Command(BaseCommand):
                 report_file.close()
 
         if not quiet:
-            for source, reason in summary.rejected[:50]:
+            for source, reason in summary.rejected:
                 self.stdout.write(f"rejected {source}: {reason}")
-            if len(summary.rejected) > 50:
-                more = len(summary.rejected) - 50
+            more = summary.counts["rejected"] - len(summary.rejected)
+            if more:
                 self.stdout.write(f"… and {more} more rejected inputs (see --report)")
         self.stdout.write(summary.line())
-        if summary.rejected:
+        if summary.counts["rejected"]:
             raise SystemExit(1)
