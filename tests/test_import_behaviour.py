@@ -205,6 +205,7 @@ def migrate(env):
 
 
 def test_an_import_killed_midway_and_run_again_equals_one_clean_run(tmp_path):
+    """The killed run's lock goes with it: the next run takes the database and finishes."""
     killed_env, drop_killed = separate_database(tmp_path, "killed")
     clean_env, drop_clean = separate_database(tmp_path, "clean")
     try:
@@ -224,6 +225,10 @@ def test_an_import_killed_midway_and_run_again_equals_one_clean_run(tmp_path):
             line = process.stdout.readline()
             if "/1000" in line or not line:
                 break
+        # One import at a time: a second one is refused while the first holds the database.
+        second = run_command(SEED_641, env=killed_env)
+        assert second.returncode == 2
+        assert "another import is running on this database" in second.stderr
         process.send_signal(signal.SIGKILL)
         process.wait()
         partial = dump(killed_env)

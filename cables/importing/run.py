@@ -7,6 +7,8 @@ pool of processes one chunk ahead of the writer, and every input ends with one o
 from __future__ import annotations
 
 import collections
+import contextlib
+import fcntl
 import itertools
 import json
 import multiprocessing
@@ -115,8 +117,51 @@ def parsed_chunks(chunks, workers):
             yield result.get(), done
 
 
+class ImportRunning(Exception):
+    """Another import is writing to this database."""
+
+
+# The key of PostgreSQL's session lock held by a running import (any constant of our own).
+IMPORT_LOCK_KEY = 0x43AB1E
+
+
+@contextlib.contextmanager
+def one_import_at_a_time():
+    """Held for a whole run: a run keeps what it has met in the database (`cables_import_seen`),
+    so two runs on one database would mistake each other's cables for their own. The lock is
+    released when its holder ends, even killed: PostgreSQL's session lock goes with the
+    connection, the lock on the file beside an SQLite database with the process."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_try_advisory_lock(%s)", [IMPORT_LOCK_KEY])
+            if not cursor.fetchone()[0]:
+                raise ImportRunning("another import is running on this database")
+        try:
+            yield
+        finally:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock(%s)", [IMPORT_LOCK_KEY])
+        return
+    name = str(connection.settings_dict["NAME"])
+    if name.startswith("file:") or name == ":memory:":  # an in-memory database: this process's
+        yield
+        return
+    with open(f"{name}.import-lock", "a+") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise ImportRunning("another import is running on this database") from None
+        yield
+
+
 def import_paths(paths, *, workers=None, report=None, stdout=None, quiet=False) -> Summary:
-    """Import every cable found under these paths; returns the counts per outcome."""
+    """Import every cable found under these paths; returns the counts per outcome.
+    Raises ImportRunning when another import holds the database."""
+    with one_import_at_a_time():
+        return _import_paths(paths, workers, report, stdout, quiet)
+
+
+def _import_paths(paths, workers, report, stdout, quiet) -> Summary:
     stdout = stdout or sys.stdout
     workers = workers or os.cpu_count() or 1
     summary = Summary()

@@ -5,7 +5,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from cables.importing.run import import_paths
+from cables.importing.run import ImportRunning, import_paths
 
 
 class Command(BaseCommand):
@@ -42,6 +42,8 @@ class Command(BaseCommand):
             summary = import_paths(
                 paths, workers=workers, report=report_file, stdout=self.stdout, quiet=quiet
             )
+        except ImportRunning as error:
+            raise CommandError(f"{error}; wait for it to end", returncode=2) from None
         finally:
             if report_file:
                 report_file.close()
