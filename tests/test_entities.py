@@ -304,6 +304,44 @@ def test_companies_compass_regions_and_rulers():
     ]
 
 
+def test_given_names_make_people_in_capitals_and_cues_make_companies():
+    mentions = extract_entities(
+        [
+            "VASP OWNER WAGNER CANHEDO HAS SOLD HOTEL PROPERTIES. VASP'S DEBT GREW, THE WIDOW'S "
+            "PENSION FELL AND THE SHAH'S VIEWS WERE CLEAR.",
+            "Kristjan Loftsson, owner of the whaling company Hvalur, met Cosan CFO Paulo Diniz. "
+            "Cosan said so, and Ahmedzai Wazir militants denied it.",
+        ]
+    )
+    assert [(m.text, m.kind) for m in mentions] == [
+        ("VASP", "organization"),
+        ("WAGNER CANHEDO", "person"),
+        ("VASP", "organization"),
+        ("Kristjan Loftsson", "person"),
+        ("Hvalur", "organization"),
+        ("Cosan", "organization"),
+        ("Paulo Diniz", "person"),
+        ("Cosan", "organization"),
+        ("Ahmedzai Wazir", "organization"),
+    ]
+
+
+def test_given_names_and_spelling_variants_join_the_full_name():
+    mentions = extract_entities(
+        [
+            "Junta leader Dadis Camara left; President Blaise Compaore and Executive Secretary "
+            "Ben Botwe met.",
+            "Dadis asked President Campaore for help. Benjamin Botwe agreed; Ilham Aliyev and "
+            "Safar Abiyev did not.",
+        ]
+    )
+    keys = {(m.paragraph_position, m.text): m.key for m in mentions if m.kind == "person"}
+    assert keys[(1, "Dadis")] == "person:dadis camara"
+    assert keys[(1, "Campaore")] == "person:blaise compaore"
+    assert keys[(0, "Ben Botwe")] == keys[(1, "Benjamin Botwe")] == "person:benjamin botwe"
+    assert keys[(1, "Ilham Aliyev")] != keys[(1, "Safar Abiyev")]
+
+
 def test_redactions_and_sentence_starts_are_not_names():
     mentions = extract_entities(
         [

@@ -203,8 +203,55 @@ SPEECH_VERBS = frozenset(
         "warned",
     ]
 )
+# "the whaling company Hvalur", "energy giant Gazprom": a kind of company before its name.
+COMPANY_NOUNS = frozenset(
+    [
+        "company",
+        "firm",
+        "carrier",
+        "airline",
+        "conglomerate",
+        "giant",
+        "producer",
+        "manufacturer",
+        "operator",
+        "subsidiary",
+        "newspaper",
+        "daily",
+        "weekly",
+        "magazine",
+        "broadcaster",
+    ]
+)
+# "Cosan CFO", "VASP OWNER", "Hamas officials": what only a body has, after its name.
+ORGANIZATION_HAS = frozenset(
+    [
+        "ceo",
+        "cfo",
+        "coo",
+        "chairman",
+        "chairwoman",
+        "officials",
+        "executives",
+        "employees",
+        "shareholders",
+        "headquarters",
+        "subsidiary",
+        "subsidiaries",
+        "owner",
+        "owners",
+        "members",
+        "militants",
+        "fighters",
+        "leadership",
+    ]
+)
+MEMBERS = frozenset(["officials", "members", "militants", "fighters", "leadership"])
+# Endings of the adjectives of peoples and regions: "Kashmiri militants" are no body's name.
+GROUP_ADJECTIVES = (*ADJECTIVE_ENDINGS, "i")
 ARTICLE = re.compile(r"(?:al|el|ad|an|as|ash|at|az)-[A-Z]")  # "al-Qaeda", "el-Baradei"
 REDACTION = re.compile(r"[Xx]{3,}")
+VOWELS = frozenset("aeiouy")
 
 
 @dataclass(slots=True)
@@ -269,6 +316,8 @@ def lower_words_kept() -> frozenset[str]:
         | FACILITIES
         | PLACE_SUFFIXES
         | NOT_ORGANIZATIONS
+        | COMPANY_NOUNS
+        | ORGANIZATION_HAS
         | gaz.title_heads
         | gaz.inner_words
     )
@@ -378,31 +427,18 @@ class CableExtractor:
     def is_common(self, lower: str) -> bool:
         known = self.gaz.common_memo.get(lower)
         if known is None:
-            known = self.gaz.common_memo[lower] = self._is_common(lower)
+            known = self.gaz.common_memo[lower] = _listed(lower, self.gaz.common)
         return known
 
-    def _is_common(self, lower: str) -> bool:
-        common = self.gaz.common
-        if lower in common:
-            return True
-        for suffix, repl in (
-            ("s", ""),
-            ("es", ""),
-            ("ed", ""),
-            ("ed", "e"),
-            ("d", ""),
-            ("ing", ""),
-            ("ing", "e"),
-            ("ly", ""),
-            ("ies", "y"),
-        ):
-            if (
-                lower.endswith(suffix)
-                and len(lower) > len(suffix) + 2
-                and lower[: -len(suffix)] + repl in common
-            ):
-                return True
-        return False
+    def is_english(self, lower: str) -> bool:
+        """A common word, or an English word that word lists never write capitalised
+        ("widow", "raider"): in all-capitals text, no sign of a name without a title."""
+        known = self.gaz.english_memo.get(lower)
+        if known is None:
+            known = self.gaz.english_memo[lower] = self.is_common(lower) or _listed(
+                lower, self.gaz.english
+            )
+        return known
 
     def name_like(self, par: Paragraph, token: Token, strict: bool) -> bool:
         """Could this word be part of a person's name? ``strict`` when no title vouches."""
@@ -422,7 +458,7 @@ class CableExtractor:
         ):
             return False
         if par.all_caps:
-            return not self.is_common(lower)
+            return not (self.is_english(lower) if strict else self.is_common(lower))
         if not token.capitalized or (token.upper and len(token.text) > 1):
             return False
         parts = token.lower.split("-")
@@ -667,6 +703,86 @@ class CableExtractor:
                 entry = short.get(token.lower)
                 if entry and par.claimed[k] is None and (par.all_caps or token.capitalized):
                     self.claim(par, k, k + 1, entry[0], name=entry[1], key=entry[2])
+
+    def cued_organizations(self) -> None:
+        """Unknown names that the text shows to be a company or another body: after a kind of
+        company ("the whaling company Hvalur", "energy giant Gazprom") or before what only a
+        body has ("Cosan CFO", "VASP OWNER", "Naftohaz Chairman"). Every other mention of the
+        name in the cable is that body too ("VARIG'S DEBT" is no person's)."""
+        names: dict[tuple[str, ...], tuple[str, str]] = {}
+        for par in self.paragraphs:
+            tokens = par.tokens
+            for k, t in enumerate(tokens):
+                if t.lower in COMPANY_NOUNS and k + 1 < len(tokens):
+                    if not par.all_caps and not t.text.islower():
+                        continue
+                    last = k + 1
+                    while (
+                        last < len(tokens)
+                        and last - k <= 3
+                        and self.adjacent(par, last - 1, last)
+                        and self.organization_word(par, last)
+                    ):
+                        last += 1
+                        if tokens[last - 1].possessive:
+                            break
+                    if last > k + 1:
+                        self.add_organization(names, par, k + 1, last)
+                elif t.lower in ORGANIZATION_HAS and k > 0:
+                    if (
+                        not par.all_caps
+                        and t.capitalized
+                        and t.lower not in ("chairman", "chairwoman")
+                        and not t.upper
+                    ):
+                        continue
+                    first = k
+                    while (
+                        first > 0
+                        and k - first < 3
+                        and self.adjacent(par, first - 1, first)
+                        and self.organization_word(par, first - 1)
+                    ):
+                        first -= 1
+                    if first == k or (
+                        tokens[first].sentence_start and self.is_common(tokens[first].lower)
+                    ):
+                        continue
+                    if t.lower in MEMBERS and tokens[k - 1].lower.endswith(GROUP_ADJECTIVES):
+                        continue  # "Kashmiri militants", "Mauritian officials"
+                    self.add_organization(names, par, first, k)
+        # a surname met with a title is a person's: "A/S Hill" after "Christopher R. Hill"
+        surnames = {
+            self.paragraphs[c.paragraph].tokens[c.last - 1].lower
+            for c in self.candidates
+            if c.kind == "person"
+        }
+        names = {words: v for words, v in names.items() if words[-1] not in surnames}
+        if not names:
+            return
+        self.claim_phrases(names, "organization")
+
+    def organization_word(self, par: Paragraph, k: int) -> bool:
+        """A word of an unknown body's name: no common word, place, title or demonym."""
+        t = par.tokens[k]
+        if par.claimed[k] is not None or self.is_redaction(t):
+            return False
+        if t.lower in ORGANIZATION_HAS or t.lower.removesuffix("s") in ORGANIZATION_HAS:
+            return False  # "the CEOs of"
+        if not par.all_caps and t.upper and len(t.text) > 1:
+            return bool(ACRONYM.fullmatch(t.text)) and self.unknown_acronym(t.text)
+        return len(t.text) > 1 and self.name_like(par, t, strict=True)
+
+    def add_organization(self, names: dict, par: Paragraph, first: int, last: int) -> None:
+        tokens = par.tokens
+        text = " ".join(par.text[tokens[first].start : tokens[last - 1].end].split())
+        name = text.title() if par.all_caps and len(text) > 5 else text
+        key = organization_key(text)
+        words = tuple(t.lower for t in tokens[first:last])
+        names.setdefault(words, (name, key))
+        head = words[0]
+        if len(words) > 1 and len(head) > 3 and not self.is_english(head):
+            names.setdefault((head,), (name, key))  # "Naftohaz" after "Naftohaz Ukrainy"
 
     def defined_acronyms(self) -> None:
         for par in self.paragraphs:
@@ -1046,10 +1162,12 @@ class CableExtractor:
 
     def cued_people(self, par: Paragraph) -> None:
         """A lone unknown word is a surname when it owns something or speaks:
-        "MUSHARRAF'S COUP", "Sawani said"."""
+        "MUSHARRAF'S COUP", "Sawani said"; not after "the", which makes it a title or a body
+        ("THE SHAH'S VIEWS"), except before a word of rule ("the Aznar government")."""
         tokens = par.tokens
         last = len(tokens) - 1
         for k, t in enumerate(tokens):
+            ruled = False
             if t.possessive:
                 cued = par.all_caps or not t.sentence_start
             else:
@@ -1061,6 +1179,8 @@ class CableExtractor:
                     and not t.lower.endswith(ADJECTIVE_ENDINGS)
                 )
                 cued = (following in SPEECH_VERBS or ruled) and self.adjacent(par, k, k + 1)
+            if cued and not ruled and self.after_the(par, k):
+                continue
             if (
                 cued
                 and par.claimed[k] is None
@@ -1068,6 +1188,68 @@ class CableExtractor:
                 and self.name_like(par, t, strict=True)
             ):
                 self.claim(par, k, k + 1, "person")
+
+    def after_the(self, par: Paragraph, k: int) -> bool:
+        return k > 0 and par.tokens[k - 1].lower == "the" and self.adjacent(par, k - 1, k)
+
+    def given_name_people(self, par: Paragraph) -> None:
+        """A known given name before one to three words that may be names is a person, in
+        all-capitals text too: "WAGNER CANHEDO", "JENNIFER MARY ROBSON". The words after it
+        must not be English words ("JORDAN VALLEY"), unless given names themselves; a name
+        before it joins ("Zulfiqar Ali Bhutto"). A town's name can be a given name ("David
+        Cameron"), a region's cannot ("Sinai", "Beni Suef")."""
+        tokens, given = par.tokens, self.gaz.given_names
+        k = 0
+        while k < len(tokens) - 1:
+            first = k
+            t = tokens[k]
+            k += 1
+            if t.lower not in given or t.possessive or not self.takeable(par, first):
+                continue
+            if not par.all_caps and (not t.capitalized or t.upper):
+                continue
+            if par.claimed[first] is not None and (par.all_caps or (t.lower,) in self.gaz.areas):
+                continue
+            last = first + 1
+            while last < len(tokens) and last - first < 4 and self.takeable(par, last):
+                w = tokens[last]
+                if not self.name_adjacent(par, last - 1, last) or w.after_skipped:
+                    break
+                if not self.name_like(par, w, strict=False) or (
+                    w.lower not in given and self.is_english(w.lower)
+                ):
+                    break
+                last += 1
+                if w.possessive:
+                    break
+            while last > first + 1 and len(tokens[last - 1].text) == 1:
+                last -= 1  # "Martin F. Smith" is a longer name than this rule reads
+            if last == first + 1:
+                continue
+            if (
+                last < len(tokens)
+                and not tokens[last].after_skipped
+                and (tokens[last].lower in ORG_SUFFIXES | FACILITIES | PLACE_SUFFIXES)
+            ):
+                continue  # "Jackson Memorial Hospital"
+            while (
+                first > 0
+                and last - first < 5
+                and self.takeable(par, first - 1)
+                and self.name_adjacent(par, first - 1, first)
+                and not tokens[first - 1].possessive
+                and len(tokens[first - 1].text) > 1
+                and (
+                    self.name_like(par, tokens[first - 1], strict=True)
+                    or (par.claimed[first - 1] is not None and not par.all_caps)
+                )
+            ):
+                first -= 1  # "Cesar Mauricio Velasquez": Cesar is a region too
+            for m in range(first, last):
+                if par.claimed[m] is not None:
+                    self.candidates[par.claimed[m]].dropped = True
+            self.claim(par, first, last, "person")
+            k = last
 
     def untitled_people(self, par: Paragraph) -> None:
         if par.all_caps:
@@ -1119,7 +1301,7 @@ class CableExtractor:
     def known_people(self) -> None:
         """Names met elsewhere in the cable (or given as signer and Classified By) claim the
         words still free: "Aliyev" after "Ilham Aliyev", "Najjar's" after "Mustafa Najjar"."""
-        phrases: dict[tuple[str, ...], bool] = {}
+        phrases: dict[tuple[str, ...], None] = {}
         for c in self.candidates:
             if c.kind == "person" and not c.dropped:
                 par = self.paragraphs[c.paragraph]
@@ -1132,6 +1314,26 @@ class CableExtractor:
             self.add_name(phrases, words)
         if not phrases:
             return
+        # "the Hyde CODEL" after "Henry Hyde" is that person, "the Shah" alone is a title
+        full_surnames = {words[-1] for words in phrases if len(words) > 1}
+
+        def accept(par: Paragraph, i: int, words: tuple[str, ...]) -> bool:
+            if len(words) > 1:
+                return True
+            if words[0] in self.gaz.common and (par.all_caps or par.tokens[i].sentence_start):
+                return False
+            return not (
+                self.after_the(par, i)
+                and words[0] not in full_surnames
+                and not (i + 1 < len(par.tokens) and par.tokens[i + 1].lower in RULED_BY)
+            )
+
+        self.claim_phrases(phrases, "person", accept)
+
+    def claim_phrases(self, phrases: dict, kind: str, accept=None) -> None:
+        """Claim every mention of the names in ``phrases`` (word tuple -> (name, key), or None
+        to leave them to be resolved) whose words are free, or only a town's name; the longest
+        first. ``accept(paragraph, index, words)`` can refuse a match."""
         longest: dict[str, int] = {}  # first word -> longest name starting with it
         for words in phrases:
             longest[words[0]] = max(longest.get(words[0], 0), len(words))
@@ -1152,20 +1354,16 @@ class CableExtractor:
                             words in phrases
                             and not any(t.after_skipped for t in tokens[i + 1 : i + length])
                             and all(self.takeable(par, m) for m in range(i, i + length))
+                            and (accept is None or accept(par, i, words))
                         ):
-                            if (
-                                length == 1
-                                and words[0] in self.gaz.common
-                                and (par.all_caps or tokens[i].sentence_start)
-                            ):
-                                continue
                             matched = length
                             break
                 if matched:
                     for m in range(i, i + matched):
                         if par.claimed[m] is not None:
                             self.candidates[par.claimed[m]].dropped = True
-                    self.claim(par, i, i + matched, "person")
+                    name, key = phrases[words] or ("", "")
+                    self.claim(par, i, i + matched, kind, name=name, key=key)
                     i += matched
                 else:
                     i += 1
@@ -1181,13 +1379,22 @@ class CableExtractor:
     def add_name(self, phrases: dict, words: list[str]) -> None:
         if not words:
             return
-        phrases[tuple(words)] = True
+        phrases[tuple(words)] = None
         if len(words) > 1 and ROMAN_NUMERAL.fullmatch(words[-1].upper()):
             return  # "Mohammed VI" is no "VI"
         surname = words[-1]
-        phrases[(surname,)] = True
+        phrases[(surname,)] = None
         if "-" in surname:
-            phrases[(surname.split("-")[-1],)] = True
+            phrases[(surname.split("-")[-1],)] = None
+        given = words[0]
+        if (
+            len(words) > 1
+            and len(given) > 2
+            and given not in NAME_PARTICLES
+            and given not in self.gaz.title_heads
+            and not self.is_common(given)
+        ):
+            phrases[(given,)] = None  # "Dadis" after "Dadis Camara"
 
     # -- people: one entity per person within the cable -------------------------------------
     def resolve_people(self) -> None:
@@ -1207,6 +1414,11 @@ class CableExtractor:
         # "Fassi Fihri" after "Taieb Fassi Fihri", "Lopez Murphy" after "Ricardo Lopez Murphy"
         full = [c for c in people if c.key]
         adopt_longer_names(full, {id(c): name_parts(texts[id(c)]) for c in full})
+        full_keys = sorted({c.key for c in full}, key=[c.key for c in full].index)
+        same = same_person_keys(full_keys)  # "Ben Botwe" is "Benjamin Botwe"
+        for c in full:
+            c.key = same.get(c.key, c.key)
+        full_keys = [k for k in full_keys if k not in same]
         known = {}
         for name in self.people:
             words = [w for w in TOKEN.findall(name) if w.lower() not in self.gaz.title_heads]
@@ -1231,12 +1443,12 @@ class CableExtractor:
                 before = [f for f in candidates if (f.paragraph, f.first) < (c.paragraph, c.first)]
                 keys = [before[-1].key] if before else keys[:1]
             if keys:
-                c.key = keys[0]
+                c.key = same.get(keys[0], keys[0])
             elif surname in known:
                 c.key = known[surname][0]
                 texts.setdefault(c.key, known[surname][1])
             else:
-                c.key = person_key(surname)
+                c.key = the_one_key(full_keys, surname) or person_key(surname)
         # display name: the fullest spelling met in the cable
         best: dict[str, str] = {}
         for c in people:
@@ -1265,10 +1477,12 @@ class CableExtractor:
         self.defined_acronyms()
         self.acronym_organizations()
         self.short_forms()
+        self.cued_organizations()
         for par in self.paragraphs:
             self.prefixed_organizations(par)
             self.suffixed_organizations(par)
             self.suffixed_places(par)
+            self.given_name_people(par)
             self.untitled_people(par)
         for par in self.paragraphs:
             self.governments(par)
@@ -1288,6 +1502,103 @@ class CableExtractor:
             )
         mentions.sort(key=lambda m: (m.paragraph_position, m.start))
         return mentions
+
+
+# Endings of the inflected forms of a listed word, and what replaces them in its base form.
+SUFFIXES = (
+    ("s", ""),
+    ("es", ""),
+    ("ed", ""),
+    ("ed", "e"),
+    ("d", ""),
+    ("ing", ""),
+    ("ing", "e"),
+    ("ly", ""),
+    ("ies", "y"),
+)
+
+
+def _listed(lower: str, words: frozenset[str]) -> bool:
+    """The word or its base form (without -s, -ed, -ing, -ly...) is in ``words``."""
+    return lower in words or base_listed(lower, words)
+
+
+def base_listed(lower: str, words: frozenset[str]) -> bool:
+    """A base form of the word (without -s, -ed, -ing, -ly...) is in ``words``."""
+    for suffix, repl in SUFFIXES:
+        if (
+            lower.endswith(suffix)
+            and len(lower) > len(suffix) + 2
+            and lower[: -len(suffix)] + repl in words
+        ):
+            return True
+    return False
+
+
+def spelling_variants(a: str, b: str) -> bool:
+    """Two romanisations of one surname, six letters or more with the same first letter: one
+    vowel for another ("Campaore", "Compaore") or one vowel or doubled letter more inside
+    ("Hasani", "Hassani"). Other one-letter changes make other people ("Abiyev", "Aliyev";
+    "Aliyev", "Aliyeva")."""
+    if a == b or len(a) < 6 or len(b) < 6 or a[0] != b[0]:
+        return False
+    if len(a) == len(b):
+        changed = [(x, y) for x, y in zip(a, b, strict=True) if x != y]
+        return len(changed) == 1 and changed[0][0] in VOWELS and changed[0][1] in VOWELS
+    short, long = sorted((a, b), key=len)
+    if len(long) - len(short) != 1:
+        return False
+    for i in range(1, len(long) - 1):
+        if long[:i] + long[i + 1 :] == short:
+            return long[i] in VOWELS or long[i] == long[i - 1]
+    return False
+
+
+def same_person_keys(keys: list[str]) -> dict[str, str]:
+    """Within one cable, full-name keys of one person: the same surname and a given name that
+    begins the other ("ben botwe", "benjamin botwe"), or the same given name and a spelling
+    variant of the surname. Maps the shorter, else the later met, to the other."""
+    same: dict[str, str] = {}
+    split = {key: key.removeprefix("person:").split() for key in keys}
+    for i, key in enumerate(keys):
+        given, surname = split[key][0], split[key][-1]
+        for other in keys[:i] + keys[i + 1 :]:
+            o_given, o_surname = split[other][0], split[other][-1]
+            if surname == o_surname and given != o_given:
+                if len(given) >= 3 and o_given.startswith(given):
+                    same[key] = other
+                    break
+            elif given == o_given and spelling_variants(surname, o_surname) and other in keys[:i]:
+                same[key] = other
+                break
+    # follow chains to their end
+    for key in same:
+        seen = {key}
+        while same[key] in same and same[key] not in seen:
+            seen.add(same[key])
+            same[key] = same[same[key]]
+    return same
+
+
+def the_one_key(full_keys: list[str], word: str) -> str | None:
+    """The one full name of the cable that a lone word stands for: its given name ("Dadis" for
+    "Dadis Camara"), else a spelling variant of its surname ("Campaore" for "Blaise
+    Compaore")."""
+    for match in (
+        lambda given, surname: given == word,
+        lambda given, surname: spelling_variants(word, surname),
+    ):
+        found = [k for k in full_keys if match(*_given_and_surname(k))]
+        if len(found) == 1:
+            return found[0]
+        if found:
+            return None
+    return None
+
+
+def _given_and_surname(key: str) -> tuple[str, str]:
+    words = key.removeprefix("person:").split()
+    return words[0], words[-1]
 
 
 def adopt_longer_names(candidates: list[Candidate], words: dict[int, list[str]]) -> None:
