@@ -342,6 +342,26 @@ def test_given_names_and_spelling_variants_join_the_full_name():
     assert keys[(1, "Ilham Aliyev")] != keys[(1, "Safar Abiyev")]
 
 
+def test_acronyms_in_capitals_need_their_cues():
+    mentions = extract_entities(
+        [
+            "THE TURKISH WORKERS AND PEASANTS LIBERATION ARMY (TIKKO), THE MLKP AND TKP/ML. "
+            "MLKP BOMBS TOLD US NOTHING; US OFFICIALS AND THE US WAITED. A GENERAL INCOMPREHENSION "
+            "OF US-IRAN TIES ON FLT 8B 787, FLT 9B."
+        ]
+    )
+    assert [(m.text, m.kind) for m in mentions] == [
+        ("TIKKO", "organization"),
+        ("MLKP", "organization"),
+        ("TKP/ML", "organization"),
+        ("MLKP", "organization"),
+        ("US", "place"),
+        ("US", "place"),
+        ("US", "place"),
+        ("IRAN", "place"),
+    ]
+
+
 def test_redactions_and_sentence_starts_are_not_names():
     mentions = extract_entities(
         [

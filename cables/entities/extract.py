@@ -246,12 +246,47 @@ ORGANIZATION_HAS = frozenset(
         "leadership",
     ]
 )
+# "US OFFICIALS", "US GOVERNMENT": the country, where "TOLD US" is the pronoun.
+US_NOUNS = frozenset(
+    [
+        "government",
+        "officials",
+        "official",
+        "policy",
+        "policies",
+        "position",
+        "forces",
+        "military",
+        "navy",
+        "army",
+        "embassy",
+        "interests",
+        "companies",
+        "firms",
+        "troops",
+        "side",
+        "delegation",
+        "ambassador",
+        "citizens",
+        "nationals",
+        "dollars",
+        "congress",
+        "territory",
+        "inventory",
+        "private",
+        "national",
+        "diplomatic",
+        "special",
+        "agenda",
+    ]
+)
 MEMBERS = frozenset(["officials", "members", "militants", "fighters", "leadership"])
 # Endings of the adjectives of peoples and regions: "Kashmiri militants" are no body's name.
 GROUP_ADJECTIVES = (*ADJECTIVE_ENDINGS, "i")
 ARTICLE = re.compile(r"(?:al|el|ad|an|as|ash|at|az)-[A-Z]")  # "al-Qaeda", "el-Baradei"
 REDACTION = re.compile(r"[Xx]{3,}")
 VOWELS = frozenset("aeiouy")
+INDEFINITE = re.compile(r"(?<![\w'’])(?:[Aa]|[Aa][Nn])\s+$")
 
 
 @dataclass(slots=True)
@@ -479,6 +514,8 @@ class CableExtractor:
                 continue
             if not par.all_caps and not token.capitalized and len(token.text) > 1:
                 continue
+            if INDEFINITE.search(par.text, max(0, token.start - 4), token.start):
+                continue  # "A GENERAL INCOMPREHENSION", "a Minister visits": no title
             j = i + 1
             if (
                 tokens[j].lower in heads or tokens[j].lower in self.gaz.title_parts
@@ -618,7 +655,7 @@ class CableExtractor:
                 entry
                 and entry[0] == "place"
                 and cased
-                and part.lower() not in self.gaz.common
+                and (part.lower() not in self.gaz.common or part == "US")  # "US-IRAN"
                 and (not unknown or len(entry[2]) == 8)  # a country is enough: "Iran-backed"
             ):
                 span = (offset, offset + len(part))
@@ -861,6 +898,83 @@ class CableExtractor:
             for par, k in places:
                 self.claim(par, k, k + 1, "organization", name=text, key=organization_key(text))
 
+    def capitals_acronyms(self) -> None:
+        """In all-capitals text an acronym looks like any word, so it takes more: an unknown
+        word that no word list knows, shaped like an acronym (four letters or fewer, or no
+        vowel) and used twice in the cable or after "THE" ("IIAF", "MLKP"); or any unknown word
+        in brackets after a kind of body ("LIBERATION ARMY (TIKKO)"); or office symbols
+        ("TKP/ML", "DHKP/C"). "US" is the country after "THE" or before a word such as
+        "OFFICIALS" or "GOVERNMENT", the pronoun otherwise."""
+        found: dict[str, list[tuple[Paragraph, int]]] = defaultdict(list)
+        cued: set[str] = set()
+        people = {w.upper() for name in self.people for w in TOKEN.findall(name)}
+        for par in self.paragraphs:
+            if not par.all_caps:
+                continue
+            tokens, text = par.tokens, par.text
+            for k, token in enumerate(tokens):
+                if par.claimed[k] is not None or not token.upper:
+                    continue
+                word = token.text
+                if word == "US":
+                    self.capitals_us(par, k)
+                    continue
+                if (
+                    not word.isalpha()
+                    or len(word) < 2
+                    or text[token.start - 1 : token.start].isdigit()
+                ):
+                    continue  # "38TH"
+                if (
+                    text[token.raw_end : token.raw_end + 1] == "-"
+                    and text[token.raw_end + 1 : token.raw_end + 2].isdigit()
+                ):
+                    continue  # routing lists: "DOEE-00 PERC-00"
+                if not self.capitals_unknown(word):
+                    continue
+                if text[token.raw_end : token.raw_end + 1] == "/" and self.office_symbol(par, k):
+                    continue
+                bracketed = (
+                    k > 0
+                    and text[token.start - 2 : token.start] == " ("
+                    and tokens[k - 1].lower in ORG_SUFFIXES
+                    and tokens[k - 1].raw_end == token.start - 2
+                )
+                if text[token.raw_end : token.raw_end + 2][-1:].isdigit():
+                    continue  # a unit or a code before a number: "FLT 8B 787"
+                vowels = any(c in "AEIOUY" for c in word)
+                shaped = len(word) >= 3 and (len(word) <= 4 or not vowels)
+                if bracketed or shaped:
+                    found[word].append((par, k))
+                    # "THE MOIS"; an unpronounceable word used twice ("MLKP")
+                    if bracketed or (shaped and self.after_the(par, k)):
+                        cued.add(word)
+                    elif shaped and vowels:
+                        found[word].pop()
+        for word, places in found.items():
+            if (len(places) < 2 and word not in cued) or word in people:
+                continue
+            for par, k in places:
+                if par.claimed[k] is None:
+                    self.claim(par, k, k + 1, "organization", name=word, key=organization_key(word))
+
+    def capitals_unknown(self, word: str) -> bool:
+        lower = word.lower()
+        return (
+            self.unknown_acronym(word)
+            and not self.is_english(lower)
+            and lower not in self.gaz.given_names
+            and lower not in self.gaz.demonyms
+            and lower.removesuffix("s") not in self.gaz.demonyms
+        )
+
+    def capitals_us(self, par: Paragraph, k: int) -> None:
+        tokens = par.tokens
+        following = tokens[k + 1].lower if k + 1 < len(tokens) else ""
+        if (following in US_NOUNS and self.adjacent(par, k, k + 1)) or self.after_the(par, k):
+            kind, name, key = self.gaz.acronyms["US"]
+            self.claim(par, k, k + 1, kind, name=name, key=key)
+
     def office_symbol(self, par: Paragraph, k: int) -> bool:
         """State's office symbols are bureau/office acronyms: "ISN/MTR", "EAP/CM", "CA/OCS/CI"."""
         tokens = par.tokens
@@ -878,6 +992,8 @@ class CableExtractor:
             last += 1
         if last == k + 1 or not any(self.unknown_acronym(t.text) for t in tokens[k:last]):
             return False  # "HIV/AIDS"
+        if par.all_caps and any(self.is_english(t.lower) for t in tokens[k:last]):
+            return False  # "AND/OR", "HUMANITARIAN/PHASE"
         text = par.text[tokens[k].start : tokens[last - 1].end]
         self.claim(par, k, last, "organization", name=text, key=organization_key(text))
         return True
@@ -1489,6 +1605,7 @@ class CableExtractor:
             self.compass_places(par)
             self.cued_people(par)
         self.known_people()
+        self.capitals_acronyms()
         self.resolve_people()
         self.short_organization_names()
         mentions = []
