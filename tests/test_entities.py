@@ -362,6 +362,26 @@ def test_acronyms_in_capitals_need_their_cues():
     ]
 
 
+def test_places_shown_by_a_common_word_and_long_acronyms():
+    mentions = extract_entities(
+        [
+            "Officials deny any intention to cede Agalega islands; AFRICOM and the town of Tibu "
+            "agree. India wants Agalega, and AFRICOM too.",
+            "THE LULA ADMINISTRATION CLOSED THE KAPIKULE BORDER.",
+        ]
+    )
+    assert [(m.text, m.kind) for m in mentions] == [
+        ("Agalega", "place"),
+        ("AFRICOM", "organization"),
+        ("Tibu", "place"),
+        ("India", "place"),
+        ("Agalega", "place"),
+        ("AFRICOM", "organization"),
+        ("LULA", "person"),
+        ("KAPIKULE", "place"),
+    ]
+
+
 def test_redactions_and_sentence_starts_are_not_names():
     mentions = extract_entities(
         [

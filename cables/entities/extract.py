@@ -172,8 +172,8 @@ CAPS_AMBIGUOUS = frozenset(
     ["US", "AID", "WHO", "PA", "AP", "GE", "AU", "EC", "AQ", "IT", "OR", "IN", "AT"]
 )
 GOVERNMENT = re.compile(r"GO([A-Z]{1,3})")
-# An acronym: 2 to 6 capitals, maybe joined by a hyphen ("PSOE", "AFL-CIO", "TNK-BP").
-ACRONYM = re.compile(r"[A-Z]{2,6}(?:-[A-Z]{1,4})?")
+# An acronym: 2 to 8 capitals, maybe joined by a hyphen ("PSOE", "AFL-CIO", "TNK-BP").
+ACRONYM = re.compile(r"[A-Z]{2,8}(?:-[A-Z]{1,4})?")
 ROMAN_NUMERAL = re.compile(r"[IVXLC]+")
 PLACE_SUFFIXES = frozenset(
     ["river", "sea", "lake", "mountains", "mountain", "valley", "island", "islands", "gulf", "bay"]
@@ -280,6 +280,23 @@ US_NOUNS = frozenset(
         "agenda",
     ]
 )
+# "Agalega islands", "the Agalega region", "KAPIKULE BORDER", "the town of Tibu".
+PLACE_CUES = frozenset(
+    [
+        "island",
+        "islands",
+        "river",
+        "valley",
+        "region",
+        "province",
+        "district",
+        "village",
+        "town",
+        "city",
+        "border",
+        "crossing",
+    ]
+)
 MEMBERS = frozenset(["officials", "members", "militants", "fighters", "leadership"])
 # Endings of the adjectives of peoples and regions: "Kashmiri militants" are no body's name.
 GROUP_ADJECTIVES = (*ADJECTIVE_ENDINGS, "i")
@@ -353,6 +370,7 @@ def lower_words_kept() -> frozenset[str]:
         | NOT_ORGANIZATIONS
         | COMPANY_NOUNS
         | ORGANIZATION_HAS
+        | PLACE_CUES
         | gaz.title_heads
         | gaz.inner_words
     )
@@ -753,16 +771,7 @@ class CableExtractor:
                 if t.lower in COMPANY_NOUNS and k + 1 < len(tokens):
                     if not par.all_caps and not t.text.islower():
                         continue
-                    last = k + 1
-                    while (
-                        last < len(tokens)
-                        and last - k <= 3
-                        and self.adjacent(par, last - 1, last)
-                        and self.organization_word(par, last)
-                    ):
-                        last += 1
-                        if tokens[last - 1].possessive:
-                            break
+                    last = self.words_after(par, k + 1, self.organization_word)
                     if last > k + 1:
                         self.add_organization(names, par, k + 1, last)
                 elif t.lower in ORGANIZATION_HAS and k > 0:
@@ -773,14 +782,7 @@ class CableExtractor:
                         and not t.upper
                     ):
                         continue
-                    first = k
-                    while (
-                        first > 0
-                        and k - first < 3
-                        and self.adjacent(par, first - 1, first)
-                        and self.organization_word(par, first - 1)
-                    ):
-                        first -= 1
+                    first = self.words_before(par, k, self.organization_word)
                     if first == k or (
                         tokens[first].sentence_start and self.is_common(tokens[first].lower)
                     ):
@@ -799,6 +801,33 @@ class CableExtractor:
             return
         self.claim_phrases(names, "organization")
 
+    def words_after(self, par: Paragraph, first: int, accept, most: int = 3) -> int:
+        """The end of up to ``most`` words from ``first`` that ``accept`` takes, each adjacent
+        to the one before (the first to its cue); a possessive ends them."""
+        last = first
+        while (
+            last < len(par.tokens)
+            and last - first < most
+            and self.adjacent(par, last - 1, last)
+            and accept(par, last)
+        ):
+            last += 1
+            if par.tokens[last - 1].possessive:
+                break
+        return last
+
+    def words_before(self, par: Paragraph, last: int, accept, most: int = 3) -> int:
+        """The start of up to ``most`` adjacent words before ``last`` that ``accept`` takes."""
+        first = last
+        while (
+            first > 0
+            and last - first < most
+            and self.adjacent(par, first - 1, first)
+            and accept(par, first - 1)
+        ):
+            first -= 1
+        return first
+
     def organization_word(self, par: Paragraph, k: int) -> bool:
         """A word of an unknown body's name: no common word, place, title or demonym."""
         t = par.tokens[k]
@@ -809,6 +838,49 @@ class CableExtractor:
         if not par.all_caps and t.upper and len(t.text) > 1:
             return bool(ACRONYM.fullmatch(t.text)) and self.unknown_acronym(t.text)
         return len(t.text) > 1 and self.name_like(par, t, strict=True)
+
+    def cued_places(self) -> None:
+        """Places that no list knows, shown by a common word: "Agalega islands", "the Agalega
+        region", "KAPIKULE BORDER", "the town of Tibu"; every other mention of the name in the
+        cable is that place too."""
+        names: dict[tuple[str, ...], tuple[str, str]] = {}
+        for par in self.paragraphs:
+            tokens = par.tokens
+            for k, t in enumerate(tokens):
+                if t.lower not in PLACE_CUES or not (par.all_caps or t.text.islower()):
+                    continue
+                if par.all_caps and t.lower in PLACE_SUFFIXES:
+                    continue  # "SOCUAVO DEL SUR RIVER": the name before a kind of place
+                if k + 2 < len(tokens) and tokens[k + 1].lower == "of":
+                    first = k + 2  # "the town of Tibu"
+                    last = self.words_after(par, first, self.place_word)
+                else:
+                    last = k  # "Agalega islands"
+                    first = self.words_before(par, k, self.place_word)
+                if first == last or (
+                    tokens[first].sentence_start and self.is_common(tokens[first].lower)
+                ):
+                    continue
+                text = " ".join(par.text[tokens[first].start : tokens[last - 1].end].split())
+                name = text.title() if par.all_caps else text
+                names.setdefault(
+                    tuple(x.lower for x in tokens[first:last]), (name, place_key(text))
+                )
+        if names:
+            self.claim_phrases(names, "place")
+
+    def place_word(self, par: Paragraph, k: int) -> bool:
+        t = par.tokens[k]
+        return (
+            par.claimed[k] is None
+            and len(t.text) > 2
+            and "-" not in t.text  # "Pak-Afghan border"
+            and not self.is_redaction(t)
+            and (par.all_caps or not t.upper)
+            and t.lower not in self.gaz.given_names
+            and not t.lower.endswith(ADJECTIVE_ENDINGS)
+            and self.name_like(par, t, strict=True)
+        )
 
     def add_organization(self, names: dict, par: Paragraph, first: int, last: int) -> None:
         tokens = par.tokens
@@ -888,6 +960,14 @@ class CableExtractor:
                 if self.office_symbol(par, k):
                     continue
                 text = token.text
+                if (
+                    k > 0
+                    and len(text) > 4
+                    and len(tokens[k - 1].text) > 3
+                    and tokens[k - 1].upper
+                    and tokens[k - 1].lower in self.gaz.given_names
+                ):
+                    people.add(text)  # "CLAUDIA MCMURRAY" is a name in capitals
                 if text in found or (ACRONYM.fullmatch(text) and self.unknown_acronym(text)):
                     found[text].append((par, k))
                     if token.possessive or par.text[token.start - 4 : token.start] == "the ":
@@ -1013,6 +1093,17 @@ class CableExtractor:
             or lower in self.gaz.common
             or ROMAN_NUMERAL.fullmatch(text)
             or REDACTION.fullmatch(text)
+            # a long word in capitals is as often a name or a word shouted: "MOHAMED",
+            # "RUSSIANS", "INFENTRY"
+            or (
+                len(text) > 4
+                and (
+                    lower in self.gaz.given_names
+                    or lower in self.gaz.demonyms
+                    or lower.removesuffix("s") in self.gaz.demonyms
+                    or (len(text) > 6 and self.is_english(lower))
+                )
+            )
         )
 
     def release(self, par: Paragraph, first: int, last: int) -> bool:
@@ -1290,7 +1381,7 @@ class CableExtractor:
                 following = tokens[k + 1].lower if k < last else ""
                 ruled = (
                     following in RULED_BY
-                    and not par.all_caps
+                    and (not par.all_caps or self.after_the(par, k))  # "THE LULA ADMINISTRATION"
                     and not t.sentence_start
                     and not t.lower.endswith(ADJECTIVE_ENDINGS)
                 )
@@ -1594,6 +1685,7 @@ class CableExtractor:
         self.acronym_organizations()
         self.short_forms()
         self.cued_organizations()
+        self.cued_places()
         for par in self.paragraphs:
             self.prefixed_organizations(par)
             self.suffixed_organizations(par)
