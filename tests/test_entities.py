@@ -382,6 +382,23 @@ def test_places_shown_by_a_common_word_and_long_acronyms():
     ]
 
 
+def test_bracketed_acronyms_and_pairs_of_bodies():
+    mentions = extract_entities(
+        [
+            "Ghana Narcotics Board (NACOB) staff met; NACOB agreed. Post works with INL and "
+            "AFRICOM, and AFRICOM pays."
+        ]
+    )
+    assert [(m.text, m.key) for m in mentions] == [
+        ("Ghana Narcotics Board", "org:ghana narcotics board"),
+        ("NACOB", "org:ghana narcotics board"),
+        ("NACOB", "org:ghana narcotics board"),
+        ("INL", "org:inl"),
+        ("AFRICOM", "org:africom"),
+        ("AFRICOM", "org:africom"),
+    ]
+
+
 def test_redactions_and_sentence_starts_are_not_names():
     mentions = extract_entities(
         [

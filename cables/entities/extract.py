@@ -972,11 +972,72 @@ class CableExtractor:
                     found[text].append((par, k))
                     if token.possessive or par.text[token.start - 4 : token.start] == "the ":
                         cued.add(text)
+        single = []
         for text, places in found.items():
-            if (len(places) < 2 and text not in cued) or text in people:
+            if text in people:
+                continue
+            if len(places) < 2 and text not in cued:
+                single.append(places[0])
                 continue
             for par, k in places:
                 self.claim(par, k, k + 1, "organization", name=text, key=organization_key(text))
+        for par, k in single:  # "working with INL and AFRICOM": one of a pair of bodies
+            if self.beside_an_organization(par, k):
+                text = par.tokens[k].text
+                self.claim(par, k, k + 1, "organization", name=text, key=organization_key(text))
+
+    def beside_an_organization(self, par: Paragraph, k: int) -> bool:
+        """Token k and an organisation are joined by "and" or "or"."""
+        tokens = par.tokens
+        for conj, other in ((k + 1, k + 2), (k - 1, k - 2)):
+            if not (0 <= other < len(tokens)) or tokens[conj].lower not in ("and", "or"):
+                continue
+            owner = par.claimed[other]
+            if owner is None or self.candidates[owner].kind != "organization":
+                continue
+            first, last = sorted((k, other))
+            if all(self.adjacent(par, m, m + 1) for m in range(first, last)):
+                return True
+        return False
+
+    def bracketed_acronyms(self) -> None:
+        """An acronym in brackets right after an organisation's name is that organisation,
+        whatever its letters: "PANAMA DEFENSE FORCES (FDP)", "Ghana Narcotics Board (NACOB)",
+        and so is every other mention of it in the cable."""
+        same: dict[str, Candidate] = {}  # acronym -> the named organisation
+        for par in self.paragraphs:
+            if "(" not in par.text:
+                continue
+            tokens, text = par.tokens, par.text
+            for a in range(1, len(tokens)):
+                token = tokens[a]
+                if text[token.start - 1 : token.start] != "(" or not token.upper:
+                    continue
+                before, owner = par.claimed[a - 1], par.claimed[a]
+                if before is None or text[tokens[a - 1].raw_end : token.start].strip() != "(":
+                    continue
+                named = self.candidates[before]
+                if named.kind != "organization" or named.last != a or named.span is not None:
+                    continue
+                if owner is None:
+                    if not (ACRONYM.fullmatch(token.text) and self.unknown_acronym(token.text)):
+                        continue
+                    key = organization_key(token.text)
+                    self.claim(par, a, a + 1, "organization", name=token.text, key=key)
+                    owner = par.claimed[a]
+                acronym = self.candidates[owner]
+                if acronym.kind != "organization" or acronym.first != a:
+                    continue
+                word = par.text[token.start : tokens[acronym.last - 1].end]
+                if acronym.key == organization_key(word):  # unknown: not from a list
+                    same.setdefault(word, named)
+        if not same:
+            return
+        for c in self.candidates:
+            if c.kind == "organization" and not c.dropped and c.name in same:
+                named = same[c.name]
+                if c.key == organization_key(c.name):
+                    c.key, c.name = named.key, named.name
 
     def capitals_acronyms(self) -> None:
         """In all-capitals text an acronym looks like any word, so it takes more: an unknown
@@ -1698,6 +1759,7 @@ class CableExtractor:
             self.cued_people(par)
         self.known_people()
         self.capitals_acronyms()
+        self.bracketed_acronyms()
         self.resolve_people()
         self.short_organization_names()
         mentions = []
