@@ -1467,12 +1467,10 @@ class CableExtractor:
         before it joins ("Zulfiqar Ali Bhutto"). A town's name can be a given name ("David
         Cameron"), a region's cannot ("Sinai", "Beni Suef")."""
         tokens, given = par.tokens, self.gaz.given_names
-        k = 0
-        while k < len(tokens) - 1:
-            first = k
-            t = tokens[k]
-            k += 1
-            if t.lower not in given or t.possessive or not self.takeable(par, first):
+        done = 0  # the index after the last name claimed
+        for first in [k for k, t in enumerate(tokens[:-1]) if t.lower in given]:
+            t = tokens[first]
+            if first < done or t.possessive or not self.takeable(par, first):
                 continue
             if not par.all_caps and (not t.capitalized or t.upper):
                 continue
@@ -1517,7 +1515,7 @@ class CableExtractor:
                 if par.claimed[m] is not None:
                     self.candidates[par.claimed[m]].dropped = True
             self.claim(par, first, last, "person")
-            k = last
+            done = last
 
     def untitled_people(self, par: Paragraph) -> None:
         if par.all_caps:
