@@ -2,11 +2,12 @@
 
 Gold (tests/fixtures/entities/gold.json, built by build_gold.py from annotations.txt) holds the
 four seed cables, ten corpus cables used while developing ("dev"), three former held-out cables
-("heldout"), six "fresh", four "unseen2" and ten "unseen3" cables. fresh, unseen2 and unseen3
-were annotated blind and scored once before any rule was changed for them; all are tuned on
-since, so none is an estimate for unseen cables any more (docs/entities.md has the blind
-first-look scores). A split must reach precision 0.9 and recall 0.8, both for mentions and for
-merged entities; those still under it are strict expected failures with their measures.
+("heldout"), six "fresh", four "unseen2", ten "unseen3" and ten "unseen4" cables. fresh,
+unseen2, unseen3 and unseen4 were annotated blind and scored once before any rule was changed
+for them; all are tuned on since (unseen4 only by adding cable jargon to a word list), so
+none is an estimate for unseen cables any more (docs/entities.md has the blind first-look
+scores). A split must reach precision 0.9 and recall 0.8, both for mentions and for merged
+entities; those still under it are strict expected failures with their measures.
 
     .venv/bin/python -m tests.test_entities     # prints the scores
 """
@@ -100,8 +101,10 @@ def below_bar(split: str, measured: str):
         "dev",
         "heldout",
         "unseen2",
-        below_bar("fresh", "mentions 0.902/0.833, entities 0.885/0.760"),
-        below_bar("unseen3", "mentions 0.870/0.749, entities 0.879/0.684"),
+        below_bar("fresh", "mentions 0.948/0.879, entities 0.916/0.793"),
+        below_bar("unseen3", "mentions 0.930/0.848, entities 0.898/0.779"),
+        # blind first look: mentions 0.838/0.789, entities 0.855/0.739
+        below_bar("unseen4", "mentions 0.849/0.789, entities 0.861/0.739"),
     ],
 )
 def test_quality_holds_the_bar(split):
@@ -114,18 +117,20 @@ def test_quality_holds_the_bar(split):
     assert result["entity_recall"] >= MIN_RECALL, result
 
 
-# The splits under the bar must not slip further: floors a few points under their measures.
-FLOOR_PRECISION, FLOOR_RECALL = 0.85, 0.65
+# The splits under the bar must not slip further: floors (precision, recall) a few points
+# under their measures.
+FLOORS = {"fresh": (0.89, 0.76), "unseen3": (0.87, 0.75), "unseen4": (0.82, 0.71)}
 
 
-@pytest.mark.parametrize("split", ["fresh", "unseen3"])
+@pytest.mark.parametrize("split", sorted(FLOORS))
 def test_splits_under_the_bar_stay_above_the_floor(split):
     result = score(split)
+    floor_precision, floor_recall = FLOORS[split]
     assert result["cables"] >= 6, result
-    assert result["mention_precision"] >= FLOOR_PRECISION, result
-    assert result["mention_recall"] >= FLOOR_RECALL, result
-    assert result["entity_precision"] >= FLOOR_PRECISION, result
-    assert result["entity_recall"] >= FLOOR_RECALL, result
+    assert result["mention_precision"] >= floor_precision, result
+    assert result["mention_recall"] >= floor_recall, result
+    assert result["entity_precision"] >= floor_precision, result
+    assert result["entity_recall"] >= floor_recall, result
 
 
 def test_gold_offsets_match_the_stored_paragraphs():
@@ -440,5 +445,5 @@ def test_package_imports_no_django():
 
 
 if __name__ == "__main__":
-    for name in ["seed", "dev", "heldout", "fresh", "unseen2", "unseen3"]:
+    for name in ["seed", "dev", "heldout", "fresh", "unseen2", "unseen3", "unseen4"]:
         print(name, {k: round(v, 3) if isinstance(v, float) else v for k, v in score(name).items()})
