@@ -2,11 +2,12 @@
 
 Gold (tests/fixtures/entities/gold.json, built by build_gold.py from annotations.txt) holds the
 four seed cables, ten corpus cables used while developing ("dev"), three former held-out cables
-("heldout"), six "fresh", four "unseen2" and ten "unseen3" cables. fresh, unseen2 and unseen3
-were annotated blind and scored once before any rule was changed for them; all are tuned on
-since, so none is an estimate for unseen cables any more (docs/entities.md has the blind
-first-look scores). A split must reach precision 0.9 and recall 0.8, both for mentions and for
-merged entities; those still under it are strict expected failures with their measures.
+("heldout"), six "fresh", four "unseen2", ten "unseen3" and ten "unseen4" cables. fresh,
+unseen2, unseen3 and unseen4 were annotated blind and scored once before any rule was changed
+for them; all are tuned on since (unseen4 only by adding cable jargon to a word list), so
+none is an estimate for unseen cables any more (docs/entities.md has the blind first-look
+scores). A split must reach precision 0.9 and recall 0.8, both for mentions and for merged
+entities; those still under it are strict expected failures with their measures.
 
     .venv/bin/python -m tests.test_entities     # prints the scores
 """
@@ -100,8 +101,10 @@ def below_bar(split: str, measured: str):
         "dev",
         "heldout",
         "unseen2",
-        below_bar("fresh", "mentions 0.902/0.833, entities 0.885/0.760"),
-        below_bar("unseen3", "mentions 0.870/0.749, entities 0.879/0.684"),
+        below_bar("fresh", "mentions 0.948/0.879, entities 0.916/0.793"),
+        below_bar("unseen3", "mentions 0.930/0.848, entities 0.898/0.779"),
+        # blind first look: mentions 0.838/0.789, entities 0.855/0.739
+        below_bar("unseen4", "mentions 0.849/0.789, entities 0.861/0.739"),
     ],
 )
 def test_quality_holds_the_bar(split):
@@ -114,18 +117,20 @@ def test_quality_holds_the_bar(split):
     assert result["entity_recall"] >= MIN_RECALL, result
 
 
-# The splits under the bar must not slip further: floors a few points under their measures.
-FLOOR_PRECISION, FLOOR_RECALL = 0.85, 0.65
+# The splits under the bar must not slip further: floors (precision, recall) a few points
+# under their measures.
+FLOORS = {"fresh": (0.89, 0.76), "unseen3": (0.87, 0.75), "unseen4": (0.82, 0.71)}
 
 
-@pytest.mark.parametrize("split", ["fresh", "unseen3"])
+@pytest.mark.parametrize("split", sorted(FLOORS))
 def test_splits_under_the_bar_stay_above_the_floor(split):
     result = score(split)
+    floor_precision, floor_recall = FLOORS[split]
     assert result["cables"] >= 6, result
-    assert result["mention_precision"] >= FLOOR_PRECISION, result
-    assert result["mention_recall"] >= FLOOR_RECALL, result
-    assert result["entity_precision"] >= FLOOR_PRECISION, result
-    assert result["entity_recall"] >= FLOOR_RECALL, result
+    assert result["mention_precision"] >= floor_precision, result
+    assert result["mention_recall"] >= floor_recall, result
+    assert result["entity_precision"] >= floor_precision, result
+    assert result["entity_recall"] >= floor_recall, result
 
 
 def test_gold_offsets_match_the_stored_paragraphs():
@@ -304,6 +309,101 @@ def test_companies_compass_regions_and_rulers():
     ]
 
 
+def test_given_names_make_people_in_capitals_and_cues_make_companies():
+    mentions = extract_entities(
+        [
+            "VASP OWNER WAGNER CANHEDO HAS SOLD HOTEL PROPERTIES. VASP'S DEBT GREW, THE WIDOW'S "
+            "PENSION FELL AND THE SHAH'S VIEWS WERE CLEAR.",
+            "Kristjan Loftsson, owner of the whaling company Hvalur, met Cosan CFO Paulo Diniz. "
+            "Cosan said so, and Ahmedzai Wazir militants denied it.",
+        ]
+    )
+    assert [(m.text, m.kind) for m in mentions] == [
+        ("VASP", "organization"),
+        ("WAGNER CANHEDO", "person"),
+        ("VASP", "organization"),
+        ("Kristjan Loftsson", "person"),
+        ("Hvalur", "organization"),
+        ("Cosan", "organization"),
+        ("Paulo Diniz", "person"),
+        ("Cosan", "organization"),
+        ("Ahmedzai Wazir", "organization"),
+    ]
+
+
+def test_given_names_and_spelling_variants_join_the_full_name():
+    mentions = extract_entities(
+        [
+            "Junta leader Dadis Camara left; President Blaise Compaore and Executive Secretary "
+            "Ben Botwe met.",
+            "Dadis asked President Campaore for help. Benjamin Botwe agreed; Ilham Aliyev and "
+            "Safar Abiyev did not.",
+        ]
+    )
+    keys = {(m.paragraph_position, m.text): m.key for m in mentions if m.kind == "person"}
+    assert keys[(1, "Dadis")] == "person:dadis camara"
+    assert keys[(1, "Campaore")] == "person:blaise compaore"
+    assert keys[(0, "Ben Botwe")] == keys[(1, "Benjamin Botwe")] == "person:benjamin botwe"
+    assert keys[(1, "Ilham Aliyev")] != keys[(1, "Safar Abiyev")]
+
+
+def test_acronyms_in_capitals_need_their_cues():
+    mentions = extract_entities(
+        [
+            "THE TURKISH WORKERS AND PEASANTS LIBERATION ARMY (TIKKO), THE MLKP AND TKP/ML. "
+            "MLKP BOMBS TOLD US NOTHING; US OFFICIALS AND THE US WAITED. A GENERAL INCOMPREHENSION "
+            "OF US-IRAN TIES ON FLT 8B 787, FLT 9B."
+        ]
+    )
+    assert [(m.text, m.kind) for m in mentions] == [
+        ("TIKKO", "organization"),
+        ("MLKP", "organization"),
+        ("TKP/ML", "organization"),
+        ("MLKP", "organization"),
+        ("US", "place"),
+        ("US", "place"),
+        ("US", "place"),
+        ("IRAN", "place"),
+    ]
+
+
+def test_places_shown_by_a_common_word_and_long_acronyms():
+    mentions = extract_entities(
+        [
+            "Officials deny any intention to cede Agalega islands; AFRICOM and the town of Tibu "
+            "agree. India wants Agalega, and AFRICOM too.",
+            "THE LULA ADMINISTRATION CLOSED THE KAPIKULE BORDER.",
+        ]
+    )
+    assert [(m.text, m.kind) for m in mentions] == [
+        ("Agalega", "place"),
+        ("AFRICOM", "organization"),
+        ("Tibu", "place"),
+        ("India", "place"),
+        ("Agalega", "place"),
+        ("AFRICOM", "organization"),
+        ("LULA", "person"),
+        ("KAPIKULE", "place"),
+    ]
+
+
+def test_bracketed_acronyms_and_pairs_of_bodies():
+    mentions = extract_entities(
+        [
+            "Ghana Narcotics Board (NACOB) staff met; NACOB agreed. Post works with INL and "
+            "AFRICOM, and AFRICOM pays."
+        ]
+    )
+    assert [(m.text, m.key) for m in mentions] == [
+        ("Ghana Narcotics Board", "org:ghana narcotics board"),
+        ("NACOB", "org:ghana narcotics board"),
+        ("NACOB", "org:ghana narcotics board"),
+        ("INL", "org:inl"),
+        ("AFRICOM", "org:africom"),
+        ("AFRICOM", "org:africom"),
+    ]
+
+
 def test_redactions_and_sentence_starts_are_not_names():
     mentions = extract_entities(
         [
@@ -345,5 +445,5 @@ def test_package_imports_no_django():
 
 
 if __name__ == "__main__":
-    for name in ["seed", "dev", "heldout", "fresh", "unseen2", "unseen3"]:
+    for name in ["seed", "dev", "heldout", "fresh", "unseen2", "unseen3", "unseen4"]:
         print(name, {k: round(v, 3) if isinstance(v, float) else v for k, v in score(name).items()})

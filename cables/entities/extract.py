@@ -172,8 +172,8 @@ CAPS_AMBIGUOUS = frozenset(
     ["US", "AID", "WHO", "PA", "AP", "GE", "AU", "EC", "AQ", "IT", "OR", "IN", "AT"]
 )
 GOVERNMENT = re.compile(r"GO([A-Z]{1,3})")
-# An acronym: 2 to 6 capitals, maybe joined by a hyphen ("PSOE", "AFL-CIO", "TNK-BP").
-ACRONYM = re.compile(r"[A-Z]{2,6}(?:-[A-Z]{1,4})?")
+# An acronym: 2 to 8 capitals, maybe joined by a hyphen ("PSOE", "AFL-CIO", "TNK-BP").
+ACRONYM = re.compile(r"[A-Z]{2,8}(?:-[A-Z]{1,4})?")
 ROMAN_NUMERAL = re.compile(r"[IVXLC]+")
 PLACE_SUFFIXES = frozenset(
     ["river", "sea", "lake", "mountains", "mountain", "valley", "island", "islands", "gulf", "bay"]
@@ -203,8 +203,107 @@ SPEECH_VERBS = frozenset(
         "warned",
     ]
 )
+# "the whaling company Hvalur", "energy giant Gazprom": a kind of company before its name.
+COMPANY_NOUNS = frozenset(
+    [
+        "company",
+        "firm",
+        "carrier",
+        "airline",
+        "conglomerate",
+        "giant",
+        "producer",
+        "manufacturer",
+        "operator",
+        "subsidiary",
+        "newspaper",
+        "daily",
+        "weekly",
+        "magazine",
+        "broadcaster",
+    ]
+)
+# "Cosan CFO", "VASP OWNER", "Hamas officials": what only a body has, after its name.
+ORGANIZATION_HAS = frozenset(
+    [
+        "ceo",
+        "cfo",
+        "coo",
+        "chairman",
+        "chairwoman",
+        "officials",
+        "executives",
+        "employees",
+        "shareholders",
+        "headquarters",
+        "subsidiary",
+        "subsidiaries",
+        "owner",
+        "owners",
+        "members",
+        "militants",
+        "fighters",
+        "leadership",
+    ]
+)
+# "US OFFICIALS", "US GOVERNMENT": the country, where "TOLD US" is the pronoun.
+US_NOUNS = frozenset(
+    [
+        "government",
+        "officials",
+        "official",
+        "policy",
+        "policies",
+        "position",
+        "forces",
+        "military",
+        "navy",
+        "army",
+        "embassy",
+        "interests",
+        "companies",
+        "firms",
+        "troops",
+        "side",
+        "delegation",
+        "ambassador",
+        "citizens",
+        "nationals",
+        "dollars",
+        "congress",
+        "territory",
+        "inventory",
+        "private",
+        "national",
+        "diplomatic",
+        "special",
+        "agenda",
+    ]
+)
+# "Agalega islands", "the Agalega region", "KAPIKULE BORDER", "the town of Tibu".
+PLACE_CUES = frozenset(
+    [
+        "island",
+        "islands",
+        "river",
+        "valley",
+        "region",
+        "province",
+        "district",
+        "village",
+        "town",
+        "city",
+        "border",
+        "crossing",
+    ]
+)
+MEMBERS = frozenset(["officials", "members", "militants", "fighters", "leadership"])
+# Endings of the adjectives of peoples and regions: "Kashmiri militants" are no body's name.
+GROUP_ADJECTIVES = (*ADJECTIVE_ENDINGS, "i")
 ARTICLE = re.compile(r"(?:al|el|ad|an|as|ash|at|az)-[A-Z]")  # "al-Qaeda", "el-Baradei"
 REDACTION = re.compile(r"[Xx]{3,}")
+VOWELS = frozenset("aeiouy")
+INDEFINITE = re.compile(r"(?<![\w'’])(?:[Aa]|[Aa][Nn])\s+$")
 
 
 @dataclass(slots=True)
@@ -269,6 +368,9 @@ def lower_words_kept() -> frozenset[str]:
         | FACILITIES
         | PLACE_SUFFIXES
         | NOT_ORGANIZATIONS
+        | COMPANY_NOUNS
+        | ORGANIZATION_HAS
+        | PLACE_CUES
         | gaz.title_heads
         | gaz.inner_words
     )
@@ -378,31 +480,18 @@ class CableExtractor:
     def is_common(self, lower: str) -> bool:
         known = self.gaz.common_memo.get(lower)
         if known is None:
-            known = self.gaz.common_memo[lower] = self._is_common(lower)
+            known = self.gaz.common_memo[lower] = _listed(lower, self.gaz.common)
         return known
 
-    def _is_common(self, lower: str) -> bool:
-        common = self.gaz.common
-        if lower in common:
-            return True
-        for suffix, repl in (
-            ("s", ""),
-            ("es", ""),
-            ("ed", ""),
-            ("ed", "e"),
-            ("d", ""),
-            ("ing", ""),
-            ("ing", "e"),
-            ("ly", ""),
-            ("ies", "y"),
-        ):
-            if (
-                lower.endswith(suffix)
-                and len(lower) > len(suffix) + 2
-                and lower[: -len(suffix)] + repl in common
-            ):
-                return True
-        return False
+    def is_english(self, lower: str) -> bool:
+        """A common word, or an English word that word lists never write capitalised
+        ("widow", "raider"): in all-capitals text, no sign of a name without a title."""
+        known = self.gaz.english_memo.get(lower)
+        if known is None:
+            known = self.gaz.english_memo[lower] = self.is_common(lower) or _listed(
+                lower, self.gaz.english
+            )
+        return known
 
     def name_like(self, par: Paragraph, token: Token, strict: bool) -> bool:
         """Could this word be part of a person's name? ``strict`` when no title vouches."""
@@ -422,7 +511,7 @@ class CableExtractor:
         ):
             return False
         if par.all_caps:
-            return not self.is_common(lower)
+            return not (self.is_english(lower) if strict else self.is_common(lower))
         if not token.capitalized or (token.upper and len(token.text) > 1):
             return False
         parts = token.lower.split("-")
@@ -443,6 +532,8 @@ class CableExtractor:
                 continue
             if not par.all_caps and not token.capitalized and len(token.text) > 1:
                 continue
+            if INDEFINITE.search(par.text, max(0, token.start - 4), token.start):
+                continue  # "A GENERAL INCOMPREHENSION", "a Minister visits": no title
             j = i + 1
             if (
                 tokens[j].lower in heads or tokens[j].lower in self.gaz.title_parts
@@ -582,7 +673,7 @@ class CableExtractor:
                 entry
                 and entry[0] == "place"
                 and cased
-                and part.lower() not in self.gaz.common
+                and (part.lower() not in self.gaz.common or part == "US")  # "US-IRAN"
                 and (not unknown or len(entry[2]) == 8)  # a country is enough: "Iran-backed"
             ):
                 span = (offset, offset + len(part))
@@ -668,6 +759,140 @@ class CableExtractor:
                 if entry and par.claimed[k] is None and (par.all_caps or token.capitalized):
                     self.claim(par, k, k + 1, entry[0], name=entry[1], key=entry[2])
 
+    def cued_organizations(self) -> None:
+        """Unknown names that the text shows to be a company or another body: after a kind of
+        company ("the whaling company Hvalur", "energy giant Gazprom") or before what only a
+        body has ("Cosan CFO", "VASP OWNER", "Naftohaz Chairman"). Every other mention of the
+        name in the cable is that body too ("VARIG'S DEBT" is no person's)."""
+        names: dict[tuple[str, ...], tuple[str, str]] = {}
+        for par in self.paragraphs:
+            tokens = par.tokens
+            for k, t in enumerate(tokens):
+                if t.lower in COMPANY_NOUNS and k + 1 < len(tokens):
+                    if not par.all_caps and not t.text.islower():
+                        continue
+                    last = self.words_after(par, k + 1, self.organization_word)
+                    if last > k + 1:
+                        self.add_organization(names, par, k + 1, last)
+                elif t.lower in ORGANIZATION_HAS and k > 0:
+                    if (
+                        not par.all_caps
+                        and t.capitalized
+                        and t.lower not in ("chairman", "chairwoman")
+                        and not t.upper
+                    ):
+                        continue
+                    first = self.words_before(par, k, self.organization_word)
+                    if first == k or (
+                        tokens[first].sentence_start and self.is_common(tokens[first].lower)
+                    ):
+                        continue
+                    if t.lower in MEMBERS and tokens[k - 1].lower.endswith(GROUP_ADJECTIVES):
+                        continue  # "Kashmiri militants", "Mauritian officials"
+                    self.add_organization(names, par, first, k)
+        # a surname met with a title is a person's: "A/S Hill" after "Christopher R. Hill"
+        surnames = {
+            self.paragraphs[c.paragraph].tokens[c.last - 1].lower
+            for c in self.candidates
+            if c.kind == "person"
+        }
+        names = {words: v for words, v in names.items() if words[-1] not in surnames}
+        if not names:
+            return
+        self.claim_phrases(names, "organization")
+
+    def words_after(self, par: Paragraph, first: int, accept, most: int = 3) -> int:
+        """The end of up to ``most`` words from ``first`` that ``accept`` takes, each adjacent
+        to the one before (the first to its cue); a possessive ends them."""
+        last = first
+        while (
+            last < len(par.tokens)
+            and last - first < most
+            and self.adjacent(par, last - 1, last)
+            and accept(par, last)
+        ):
+            last += 1
+            if par.tokens[last - 1].possessive:
+                break
+        return last
+
+    def words_before(self, par: Paragraph, last: int, accept, most: int = 3) -> int:
+        """The start of up to ``most`` adjacent words before ``last`` that ``accept`` takes."""
+        first = last
+        while (
+            first > 0
+            and last - first < most
+            and self.adjacent(par, first - 1, first)
+            and accept(par, first - 1)
+        ):
+            first -= 1
+        return first
+
+    def organization_word(self, par: Paragraph, k: int) -> bool:
+        """A word of an unknown body's name: no common word, place, title or demonym."""
+        t = par.tokens[k]
+        if par.claimed[k] is not None or self.is_redaction(t):
+            return False
+        if t.lower in ORGANIZATION_HAS or t.lower.removesuffix("s") in ORGANIZATION_HAS:
+            return False  # "the CEOs of"
+        if not par.all_caps and t.upper and len(t.text) > 1:
+            return bool(ACRONYM.fullmatch(t.text)) and self.unknown_acronym(t.text)
+        return len(t.text) > 1 and self.name_like(par, t, strict=True)
+
+    def cued_places(self) -> None:
+        """Places that no list knows, shown by a common word: "Agalega islands", "the Agalega
+        region", "KAPIKULE BORDER", "the town of Tibu"; every other mention of the name in the
+        cable is that place too."""
+        names: dict[tuple[str, ...], tuple[str, str]] = {}
+        for par in self.paragraphs:
+            tokens = par.tokens
+            for k, t in enumerate(tokens):
+                if t.lower not in PLACE_CUES or not (par.all_caps or t.text.islower()):
+                    continue
+                if par.all_caps and t.lower in PLACE_SUFFIXES:
+                    continue  # "SOCUAVO DEL SUR RIVER": the name before a kind of place
+                if k + 2 < len(tokens) and tokens[k + 1].lower == "of":
+                    first = k + 2  # "the town of Tibu"
+                    last = self.words_after(par, first, self.place_word)
+                else:
+                    last = k  # "Agalega islands"
+                    first = self.words_before(par, k, self.place_word)
+                if first == last or (
+                    tokens[first].sentence_start and self.is_common(tokens[first].lower)
+                ):
+                    continue
+                text = " ".join(par.text[tokens[first].start : tokens[last - 1].end].split())
+                name = text.title() if par.all_caps else text
+                names.setdefault(
+                    tuple(x.lower for x in tokens[first:last]), (name, place_key(text))
+                )
+        if names:
+            self.claim_phrases(names, "place")
+
+    def place_word(self, par: Paragraph, k: int) -> bool:
+        t = par.tokens[k]
+        return (
+            par.claimed[k] is None
+            and len(t.text) > 2
+            and "-" not in t.text  # "Pak-Afghan border"
+            and not self.is_redaction(t)
+            and (par.all_caps or not t.upper)
+            and t.lower not in self.gaz.given_names
+            and not t.lower.endswith(ADJECTIVE_ENDINGS)
+            and self.name_like(par, t, strict=True)
+        )
+
+    def add_organization(self, names: dict, par: Paragraph, first: int, last: int) -> None:
+        tokens = par.tokens
+        text = " ".join(par.text[tokens[first].start : tokens[last - 1].end].split())
+        name = text.title() if par.all_caps and len(text) > 5 else text
+        key = organization_key(text)
+        words = tuple(t.lower for t in tokens[first:last])
+        names.setdefault(words, (name, key))
+        head = words[0]
+        if len(words) > 1 and len(head) > 3 and not self.is_english(head):
+            names.setdefault((head,), (name, key))  # "Naftohaz" after "Naftohaz Ukrainy"
+
     def defined_acronyms(self) -> None:
         for par in self.paragraphs:
             if "(" not in par.text:
@@ -735,15 +960,161 @@ class CableExtractor:
                 if self.office_symbol(par, k):
                     continue
                 text = token.text
+                if (
+                    k > 0
+                    and len(text) > 4
+                    and len(tokens[k - 1].text) > 3
+                    and tokens[k - 1].upper
+                    and tokens[k - 1].lower in self.gaz.given_names
+                ):
+                    people.add(text)  # "CLAUDIA MCMURRAY" is a name in capitals
                 if text in found or (ACRONYM.fullmatch(text) and self.unknown_acronym(text)):
                     found[text].append((par, k))
                     if token.possessive or par.text[token.start - 4 : token.start] == "the ":
                         cued.add(text)
+        single = []
         for text, places in found.items():
-            if (len(places) < 2 and text not in cued) or text in people:
+            if text in people:
+                continue
+            if len(places) < 2 and text not in cued:
+                single.append(places[0])
                 continue
             for par, k in places:
                 self.claim(par, k, k + 1, "organization", name=text, key=organization_key(text))
+        for par, k in single:  # "working with INL and AFRICOM": one of a pair of bodies
+            if self.beside_an_organization(par, k):
+                text = par.tokens[k].text
+                self.claim(par, k, k + 1, "organization", name=text, key=organization_key(text))
+
+    def beside_an_organization(self, par: Paragraph, k: int) -> bool:
+        """Token k and an organisation are joined by "and" or "or"."""
+        tokens = par.tokens
+        for conj, other in ((k + 1, k + 2), (k - 1, k - 2)):
+            if not (0 <= other < len(tokens)) or tokens[conj].lower not in ("and", "or"):
+                continue
+            owner = par.claimed[other]
+            if owner is None or self.candidates[owner].kind != "organization":
+                continue
+            first, last = sorted((k, other))
+            if all(self.adjacent(par, m, m + 1) for m in range(first, last)):
+                return True
+        return False
+
+    def bracketed_acronyms(self) -> None:
+        """An acronym in brackets right after an organisation's name is that organisation,
+        whatever its letters: "PANAMA DEFENSE FORCES (FDP)", "Ghana Narcotics Board (NACOB)",
+        and so is every other mention of it in the cable."""
+        same: dict[str, Candidate] = {}  # acronym -> the named organisation
+        for par in self.paragraphs:
+            if "(" not in par.text:
+                continue
+            tokens, text = par.tokens, par.text
+            for a in range(1, len(tokens)):
+                token = tokens[a]
+                if text[token.start - 1 : token.start] != "(" or not token.upper:
+                    continue
+                before, owner = par.claimed[a - 1], par.claimed[a]
+                if before is None or text[tokens[a - 1].raw_end : token.start].strip() != "(":
+                    continue
+                named = self.candidates[before]
+                if named.kind != "organization" or named.last != a or named.span is not None:
+                    continue
+                if owner is None:
+                    if not (ACRONYM.fullmatch(token.text) and self.unknown_acronym(token.text)):
+                        continue
+                    key = organization_key(token.text)
+                    self.claim(par, a, a + 1, "organization", name=token.text, key=key)
+                    owner = par.claimed[a]
+                acronym = self.candidates[owner]
+                if acronym.kind != "organization" or acronym.first != a:
+                    continue
+                word = par.text[token.start : tokens[acronym.last - 1].end]
+                if acronym.key == organization_key(word):  # unknown: not from a list
+                    same.setdefault(word, named)
+        if not same:
+            return
+        for c in self.candidates:
+            if c.kind == "organization" and not c.dropped and c.name in same:
+                named = same[c.name]
+                if c.key == organization_key(c.name):
+                    c.key, c.name = named.key, named.name
+
+    def capitals_acronyms(self) -> None:
+        """In all-capitals text an acronym looks like any word, so it takes more: an unknown
+        word that no word list knows, shaped like an acronym (four letters or fewer, or no
+        vowel) and used twice in the cable or after "THE" ("IIAF", "MLKP"); or any unknown word
+        in brackets after a kind of body ("LIBERATION ARMY (TIKKO)"); or office symbols
+        ("TKP/ML", "DHKP/C"). "US" is the country after "THE" or before a word such as
+        "OFFICIALS" or "GOVERNMENT", the pronoun otherwise."""
+        found: dict[str, list[tuple[Paragraph, int]]] = defaultdict(list)
+        cued: set[str] = set()
+        people = {w.upper() for name in self.people for w in TOKEN.findall(name)}
+        for par in self.paragraphs:
+            if not par.all_caps:
+                continue
+            tokens, text = par.tokens, par.text
+            for k, token in enumerate(tokens):
+                if par.claimed[k] is not None or not token.upper:
+                    continue
+                word = token.text
+                if word == "US":
+                    self.capitals_us(par, k)
+                    continue
+                if (
+                    not word.isalpha()
+                    or len(word) < 2
+                    or text[token.start - 1 : token.start].isdigit()
+                ):
+                    continue  # "38TH"
+                if (
+                    text[token.raw_end : token.raw_end + 1] == "-"
+                    and text[token.raw_end + 1 : token.raw_end + 2].isdigit()
+                ):
+                    continue  # routing lists: "DOEE-00 PERC-00"
+                if not self.capitals_unknown(word):
+                    continue
+                if text[token.raw_end : token.raw_end + 1] == "/" and self.office_symbol(par, k):
+                    continue
+                bracketed = (
+                    k > 0
+                    and text[token.start - 2 : token.start] == " ("
+                    and tokens[k - 1].lower in ORG_SUFFIXES
+                    and tokens[k - 1].raw_end == token.start - 2
+                )
+                if text[token.raw_end : token.raw_end + 2][-1:].isdigit():
+                    continue  # a unit or a code before a number: "FLT 8B 787"
+                vowels = any(c in "AEIOUY" for c in word)
+                shaped = len(word) >= 3 and (len(word) <= 4 or not vowels)
+                if bracketed or shaped:
+                    found[word].append((par, k))
+                    # "THE MOIS"; an unpronounceable word used twice ("MLKP")
+                    if bracketed or (shaped and self.after_the(par, k)):
+                        cued.add(word)
+                    elif shaped and vowels:
+                        found[word].pop()
+        for word, places in found.items():
+            if (len(places) < 2 and word not in cued) or word in people:
+                continue
+            for par, k in places:
+                if par.claimed[k] is None:
+                    self.claim(par, k, k + 1, "organization", name=word, key=organization_key(word))
+
+    def capitals_unknown(self, word: str) -> bool:
+        lower = word.lower()
+        return (
+            self.unknown_acronym(word)
+            and not self.is_english(lower)
+            and lower not in self.gaz.given_names
+            and lower not in self.gaz.demonyms
+            and lower.removesuffix("s") not in self.gaz.demonyms
+        )
+
+    def capitals_us(self, par: Paragraph, k: int) -> None:
+        tokens = par.tokens
+        following = tokens[k + 1].lower if k + 1 < len(tokens) else ""
+        if (following in US_NOUNS and self.adjacent(par, k, k + 1)) or self.after_the(par, k):
+            kind, name, key = self.gaz.acronyms["US"]
+            self.claim(par, k, k + 1, kind, name=name, key=key)
 
     def office_symbol(self, par: Paragraph, k: int) -> bool:
         """State's office symbols are bureau/office acronyms: "ISN/MTR", "EAP/CM", "CA/OCS/CI"."""
@@ -762,6 +1133,8 @@ class CableExtractor:
             last += 1
         if last == k + 1 or not any(self.unknown_acronym(t.text) for t in tokens[k:last]):
             return False  # "HIV/AIDS"
+        if par.all_caps and any(self.is_english(t.lower) for t in tokens[k:last]):
+            return False  # "AND/OR", "HUMANITARIAN/PHASE"
         text = par.text[tokens[k].start : tokens[last - 1].end]
         self.claim(par, k, last, "organization", name=text, key=organization_key(text))
         return True
@@ -781,6 +1154,17 @@ class CableExtractor:
             or lower in self.gaz.common
             or ROMAN_NUMERAL.fullmatch(text)
             or REDACTION.fullmatch(text)
+            # a long word in capitals is as often a name or a word shouted: "MOHAMED",
+            # "RUSSIANS", "INFENTRY"
+            or (
+                len(text) > 4
+                and (
+                    lower in self.gaz.given_names
+                    or lower in self.gaz.demonyms
+                    or lower.removesuffix("s") in self.gaz.demonyms
+                    or (len(text) > 6 and self.is_english(lower))
+                )
+            )
         )
 
     def release(self, par: Paragraph, first: int, last: int) -> bool:
@@ -1046,21 +1430,25 @@ class CableExtractor:
 
     def cued_people(self, par: Paragraph) -> None:
         """A lone unknown word is a surname when it owns something or speaks:
-        "MUSHARRAF'S COUP", "Sawani said"."""
+        "MUSHARRAF'S COUP", "Sawani said"; not after "the", which makes it a title or a body
+        ("THE SHAH'S VIEWS"), except before a word of rule ("the Aznar government")."""
         tokens = par.tokens
         last = len(tokens) - 1
         for k, t in enumerate(tokens):
+            ruled = False
             if t.possessive:
                 cued = par.all_caps or not t.sentence_start
             else:
                 following = tokens[k + 1].lower if k < last else ""
                 ruled = (
                     following in RULED_BY
-                    and not par.all_caps
+                    and (not par.all_caps or self.after_the(par, k))  # "THE LULA ADMINISTRATION"
                     and not t.sentence_start
                     and not t.lower.endswith(ADJECTIVE_ENDINGS)
                 )
                 cued = (following in SPEECH_VERBS or ruled) and self.adjacent(par, k, k + 1)
+            if cued and not ruled and self.after_the(par, k):
+                continue
             if (
                 cued
                 and par.claimed[k] is None
@@ -1068,6 +1456,66 @@ class CableExtractor:
                 and self.name_like(par, t, strict=True)
             ):
                 self.claim(par, k, k + 1, "person")
+
+    def after_the(self, par: Paragraph, k: int) -> bool:
+        return k > 0 and par.tokens[k - 1].lower == "the" and self.adjacent(par, k - 1, k)
+
+    def given_name_people(self, par: Paragraph) -> None:
+        """A known given name before one to three words that may be names is a person, in
+        all-capitals text too: "WAGNER CANHEDO", "JENNIFER MARY ROBSON". The words after it
+        must not be English words ("JORDAN VALLEY"), unless given names themselves; a name
+        before it joins ("Zulfiqar Ali Bhutto"). A town's name can be a given name ("David
+        Cameron"), a region's cannot ("Sinai", "Beni Suef")."""
+        tokens, given = par.tokens, self.gaz.given_names
+        done = 0  # the index after the last name claimed
+        for first in [k for k, t in enumerate(tokens[:-1]) if t.lower in given]:
+            t = tokens[first]
+            if first < done or t.possessive or not self.takeable(par, first):
+                continue
+            if not par.all_caps and (not t.capitalized or t.upper):
+                continue
+            if par.claimed[first] is not None and (par.all_caps or (t.lower,) in self.gaz.areas):
+                continue
+            last = first + 1
+            while last < len(tokens) and last - first < 4 and self.takeable(par, last):
+                w = tokens[last]
+                if not self.name_adjacent(par, last - 1, last) or w.after_skipped:
+                    break
+                if not self.name_like(par, w, strict=False) or (
+                    w.lower not in given and self.is_english(w.lower)
+                ):
+                    break
+                last += 1
+                if w.possessive:
+                    break
+            while last > first + 1 and len(tokens[last - 1].text) == 1:
+                last -= 1  # "Martin F. Smith" is a longer name than this rule reads
+            if last == first + 1:
+                continue
+            if (
+                last < len(tokens)
+                and not tokens[last].after_skipped
+                and (tokens[last].lower in ORG_SUFFIXES | FACILITIES | PLACE_SUFFIXES)
+            ):
+                continue  # "Jackson Memorial Hospital"
+            while (
+                first > 0
+                and last - first < 5
+                and self.takeable(par, first - 1)
+                and self.name_adjacent(par, first - 1, first)
+                and not tokens[first - 1].possessive
+                and len(tokens[first - 1].text) > 1
+                and (
+                    self.name_like(par, tokens[first - 1], strict=True)
+                    or (par.claimed[first - 1] is not None and not par.all_caps)
+                )
+            ):
+                first -= 1  # "Cesar Mauricio Velasquez": Cesar is a region too
+            for m in range(first, last):
+                if par.claimed[m] is not None:
+                    self.candidates[par.claimed[m]].dropped = True
+            self.claim(par, first, last, "person")
+            done = last
 
     def untitled_people(self, par: Paragraph) -> None:
         if par.all_caps:
@@ -1119,7 +1567,7 @@ class CableExtractor:
     def known_people(self) -> None:
         """Names met elsewhere in the cable (or given as signer and Classified By) claim the
         words still free: "Aliyev" after "Ilham Aliyev", "Najjar's" after "Mustafa Najjar"."""
-        phrases: dict[tuple[str, ...], bool] = {}
+        phrases: dict[tuple[str, ...], None] = {}
         for c in self.candidates:
             if c.kind == "person" and not c.dropped:
                 par = self.paragraphs[c.paragraph]
@@ -1132,6 +1580,26 @@ class CableExtractor:
             self.add_name(phrases, words)
         if not phrases:
             return
+        # "the Hyde CODEL" after "Henry Hyde" is that person, "the Shah" alone is a title
+        full_surnames = {words[-1] for words in phrases if len(words) > 1}
+
+        def accept(par: Paragraph, i: int, words: tuple[str, ...]) -> bool:
+            if len(words) > 1:
+                return True
+            if words[0] in self.gaz.common and (par.all_caps or par.tokens[i].sentence_start):
+                return False
+            return not (
+                self.after_the(par, i)
+                and words[0] not in full_surnames
+                and not (i + 1 < len(par.tokens) and par.tokens[i + 1].lower in RULED_BY)
+            )
+
+        self.claim_phrases(phrases, "person", accept)
+
+    def claim_phrases(self, phrases: dict, kind: str, accept=None) -> None:
+        """Claim every mention of the names in ``phrases`` (word tuple -> (name, key), or None
+        to leave them to be resolved) whose words are free, or only a town's name; the longest
+        first. ``accept(paragraph, index, words)`` can refuse a match."""
         longest: dict[str, int] = {}  # first word -> longest name starting with it
         for words in phrases:
             longest[words[0]] = max(longest.get(words[0], 0), len(words))
@@ -1152,20 +1620,16 @@ class CableExtractor:
                             words in phrases
                             and not any(t.after_skipped for t in tokens[i + 1 : i + length])
                             and all(self.takeable(par, m) for m in range(i, i + length))
+                            and (accept is None or accept(par, i, words))
                         ):
-                            if (
-                                length == 1
-                                and words[0] in self.gaz.common
-                                and (par.all_caps or tokens[i].sentence_start)
-                            ):
-                                continue
                             matched = length
                             break
                 if matched:
                     for m in range(i, i + matched):
                         if par.claimed[m] is not None:
                             self.candidates[par.claimed[m]].dropped = True
-                    self.claim(par, i, i + matched, "person")
+                    name, key = phrases[words] or ("", "")
+                    self.claim(par, i, i + matched, kind, name=name, key=key)
                     i += matched
                 else:
                     i += 1
@@ -1181,13 +1645,22 @@ class CableExtractor:
     def add_name(self, phrases: dict, words: list[str]) -> None:
         if not words:
             return
-        phrases[tuple(words)] = True
+        phrases[tuple(words)] = None
         if len(words) > 1 and ROMAN_NUMERAL.fullmatch(words[-1].upper()):
             return  # "Mohammed VI" is no "VI"
         surname = words[-1]
-        phrases[(surname,)] = True
+        phrases[(surname,)] = None
         if "-" in surname:
-            phrases[(surname.split("-")[-1],)] = True
+            phrases[(surname.split("-")[-1],)] = None
+        given = words[0]
+        if (
+            len(words) > 1
+            and len(given) > 2
+            and given not in NAME_PARTICLES
+            and given not in self.gaz.title_heads
+            and not self.is_common(given)
+        ):
+            phrases[(given,)] = None  # "Dadis" after "Dadis Camara"
 
     # -- people: one entity per person within the cable -------------------------------------
     def resolve_people(self) -> None:
@@ -1207,6 +1680,11 @@ class CableExtractor:
         # "Fassi Fihri" after "Taieb Fassi Fihri", "Lopez Murphy" after "Ricardo Lopez Murphy"
         full = [c for c in people if c.key]
         adopt_longer_names(full, {id(c): name_parts(texts[id(c)]) for c in full})
+        full_keys = sorted({c.key for c in full}, key=[c.key for c in full].index)
+        same = same_person_keys(full_keys)  # "Ben Botwe" is "Benjamin Botwe"
+        for c in full:
+            c.key = same.get(c.key, c.key)
+        full_keys = [k for k in full_keys if k not in same]
         known = {}
         for name in self.people:
             words = [w for w in TOKEN.findall(name) if w.lower() not in self.gaz.title_heads]
@@ -1231,12 +1709,12 @@ class CableExtractor:
                 before = [f for f in candidates if (f.paragraph, f.first) < (c.paragraph, c.first)]
                 keys = [before[-1].key] if before else keys[:1]
             if keys:
-                c.key = keys[0]
+                c.key = same.get(keys[0], keys[0])
             elif surname in known:
                 c.key = known[surname][0]
                 texts.setdefault(c.key, known[surname][1])
             else:
-                c.key = person_key(surname)
+                c.key = the_one_key(full_keys, surname) or person_key(surname)
         # display name: the fullest spelling met in the cable
         best: dict[str, str] = {}
         for c in people:
@@ -1265,16 +1743,21 @@ class CableExtractor:
         self.defined_acronyms()
         self.acronym_organizations()
         self.short_forms()
+        self.cued_organizations()
+        self.cued_places()
         for par in self.paragraphs:
             self.prefixed_organizations(par)
             self.suffixed_organizations(par)
             self.suffixed_places(par)
+            self.given_name_people(par)
             self.untitled_people(par)
         for par in self.paragraphs:
             self.governments(par)
             self.compass_places(par)
             self.cued_people(par)
         self.known_people()
+        self.capitals_acronyms()
+        self.bracketed_acronyms()
         self.resolve_people()
         self.short_organization_names()
         mentions = []
@@ -1288,6 +1771,103 @@ class CableExtractor:
             )
         mentions.sort(key=lambda m: (m.paragraph_position, m.start))
         return mentions
+
+
+# Endings of the inflected forms of a listed word, and what replaces them in its base form.
+SUFFIXES = (
+    ("s", ""),
+    ("es", ""),
+    ("ed", ""),
+    ("ed", "e"),
+    ("d", ""),
+    ("ing", ""),
+    ("ing", "e"),
+    ("ly", ""),
+    ("ies", "y"),
+)
+
+
+def _listed(lower: str, words: frozenset[str]) -> bool:
+    """The word or its base form (without -s, -ed, -ing, -ly...) is in ``words``."""
+    return lower in words or base_listed(lower, words)
+
+
+def base_listed(lower: str, words: frozenset[str]) -> bool:
+    """A base form of the word (without -s, -ed, -ing, -ly...) is in ``words``."""
+    for suffix, repl in SUFFIXES:
+        if (
+            lower.endswith(suffix)
+            and len(lower) > len(suffix) + 2
+            and lower[: -len(suffix)] + repl in words
+        ):
+            return True
+    return False
+
+
+def spelling_variants(a: str, b: str) -> bool:
+    """Two romanisations of one surname, six letters or more with the same first letter: one
+    vowel for another ("Campaore", "Compaore") or one vowel or doubled letter more inside
+    ("Hasani", "Hassani"). Other one-letter changes make other people ("Abiyev", "Aliyev";
+    "Aliyev", "Aliyeva")."""
+    if a == b or len(a) < 6 or len(b) < 6 or a[0] != b[0]:
+        return False
+    if len(a) == len(b):
+        changed = [(x, y) for x, y in zip(a, b, strict=True) if x != y]
+        return len(changed) == 1 and changed[0][0] in VOWELS and changed[0][1] in VOWELS
+    short, long = sorted((a, b), key=len)
+    if len(long) - len(short) != 1:
+        return False
+    for i in range(1, len(long) - 1):
+        if long[:i] + long[i + 1 :] == short:
+            return long[i] in VOWELS or long[i] == long[i - 1]
+    return False
+
+
+def same_person_keys(keys: list[str]) -> dict[str, str]:
+    """Within one cable, full-name keys of one person: the same surname and a given name that
+    begins the other ("ben botwe", "benjamin botwe"), or the same given name and a spelling
+    variant of the surname. Maps the shorter, else the later met, to the other."""
+    same: dict[str, str] = {}
+    split = {key: key.removeprefix("person:").split() for key in keys}
+    for i, key in enumerate(keys):
+        given, surname = split[key][0], split[key][-1]
+        for other in keys[:i] + keys[i + 1 :]:
+            o_given, o_surname = split[other][0], split[other][-1]
+            if surname == o_surname and given != o_given:
+                if len(given) >= 3 and o_given.startswith(given):
+                    same[key] = other
+                    break
+            elif given == o_given and spelling_variants(surname, o_surname) and other in keys[:i]:
+                same[key] = other
+                break
+    # follow chains to their end
+    for key in same:
+        seen = {key}
+        while same[key] in same and same[key] not in seen:
+            seen.add(same[key])
+            same[key] = same[same[key]]
+    return same
+
+
+def the_one_key(full_keys: list[str], word: str) -> str | None:
+    """The one full name of the cable that a lone word stands for: its given name ("Dadis" for
+    "Dadis Camara"), else a spelling variant of its surname ("Campaore" for "Blaise
+    Compaore")."""
+    for match in (
+        lambda given, surname: given == word,
+        lambda given, surname: spelling_variants(word, surname),
+    ):
+        found = [k for k in full_keys if match(*_given_and_surname(k))]
+        if len(found) == 1:
+            return found[0]
+        if found:
+            return None
+    return None
+
+
+def _given_and_surname(key: str) -> tuple[str, str]:
+    words = key.removeprefix("person:").split()
+    return words[0], words[-1]
 
 
 def adopt_longer_names(candidates: list[Candidate], words: dict[int, list[str]]) -> None:

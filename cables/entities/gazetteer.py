@@ -145,6 +145,10 @@ FUNCTION_WORDS = frozenset(
         "dr",
     ]
 )
+# Words that begin place names and are given names too: "San Simon de Cucuy", "Fort Worth".
+PLACE_WORDS = frozenset(
+    ["san", "santa", "santo", "sao", "saint", "st", "mount", "fort", "port", "cape", "lake"]
+)
 MONTHS = frozenset(
     [
         "january",
@@ -198,6 +202,11 @@ class Gazetteer:
     inner_words: set[str] = field(default_factory=set)
     common_memo: dict[str, bool] = field(default_factory=dict)
     common: frozenset[str] = frozenset()
+    # ordinary English words never written capitalised (wamerican/wbritish), beyond ``common``
+    english: frozenset[str] = frozenset()
+    english_memo: dict[str, bool] = field(default_factory=dict)
+    # given names (US Social Security records) that are no common word, title or demonym
+    given_names: frozenset[str] = frozenset()
     generic_acronyms: frozenset[str] = frozenset()
     demonyms: frozenset[str] = frozenset()
     title_heads: frozenset[str] = frozenset()
@@ -254,6 +263,9 @@ def gazetteer() -> Gazetteer:
     gaz.title_heads = frozenset(w[1] for w in titles if len(w) == 2 and w[0] == "head")
     gaz.title_of = frozenset(w[1] for w in titles if len(w) == 2 and w[0] == "of")
     gaz.title_parts = frozenset(w[1] for w in titles if len(w) == 2 and w[0] == "part")
+    gaz.english = _words("english_words.txt")
+    not_given = gaz.common | gaz.english | gaz.title_heads | gaz.title_parts | gaz.demonyms
+    gaz.given_names = _words("given_names.txt") - not_given - PLACE_WORDS
 
     # Organisations first: "Vatican" the state body and "Vatican" the place share a name, and
     # the cables mostly mean the Holy See as an actor.
