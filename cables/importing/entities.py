@@ -28,6 +28,8 @@ from django.utils.text import slugify
 from cables.entities import fold, resolve_keys, surname_of
 from cables.models import Entity, EntityCorrection, EntityKey, Mention, Tag
 
+from .bulk import insert_objects
+
 KINDS = {"person": Entity.Kind.PERSON, "org": Entity.Kind.ORGANIZATION, "place": Entity.Kind.PLACE}
 REFRESH_BATCH = 500
 LOOKUP_BATCH = 2000
@@ -127,17 +129,17 @@ class EntityIndex:
         absent = [key for key in missing if key not in found]
         if absent:
             entities = self.entities_for(absent, names)
-            EntityKey.objects.bulk_create(
+            # No other run writes meanwhile (one import at a time): plain inserts.
+            insert_objects(
+                EntityKey,
                 [
-                    EntityKey(
-                        key=key,
-                        entity_id=self.whole.get(key, entities[key]),
-                        surname=surname_of(key),
-                    )
+                    {
+                        "key": key,
+                        "entity": self.whole.get(key, entities[key]),
+                        "surname": surname_of(key),
+                    }
                     for key in absent
                 ],
-                batch_size=LOOKUP_BATCH,
-                ignore_conflicts=True,
             )
             found.update(self.fetch(absent))
             mark_pending(SURNAME_PENDING, "surname", {surname_of(key) for key in absent} - {""})
@@ -165,20 +167,22 @@ class EntityIndex:
         to_make = [key for key in keys if key not in existing]
         if to_make:
             slugs = unique_slugs(to_make, names)
-            Entity.objects.bulk_create(
+            insert_objects(
+                Entity,
                 [
-                    Entity(
-                        key=key,
-                        name=names[key][:200],
-                        kind=kind_of(key),
-                        slug=slugs[key],
-                        aliases=[names[key]],
-                    )
+                    {
+                        "key": key,
+                        "name": names[key][:200],
+                        "kind": kind_of(key),
+                        "slug": slugs[key],
+                        "aliases": [names[key]],
+                        "name_locked": False,
+                        "mention_count": 0,
+                        "cable_count": 0,
+                    }
                     for key in to_make
                     if key in slugs
                 ],
-                batch_size=LOOKUP_BATCH,
-                ignore_conflicts=True,
             )
             for part in chunks(to_make):
                 existing.update(Entity.objects.filter(key__in=part).values_list("key", "pk"))

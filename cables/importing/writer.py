@@ -14,6 +14,7 @@ from django.utils import timezone
 from cables import search
 from cables.models import Cable, CableTag, Caveat, Mention, Paragraph, Reference, Tag
 
+from .bulk import insert_objects, insert_rows
 from .entities import EntityIndex, mark_entities_of_cables
 from .records import CableRecord
 
@@ -155,24 +156,18 @@ class BatchWriter:
         if new:
             # Plain rows, like the children: model instances cost more than the writing.
             now = timezone.now()
-            rows = [
-                {
-                    **record.fields,
-                    "reference_id": record.reference_id,
-                    "content_hash": record.content_hash,
-                    "source": record.source,
-                    "imported_at": now,
-                    "updated_at": now,
-                }
-                for record in new
-            ]
-            fields = [Cable._meta.get_field(name) for name in rows[0]]
-            insert_rows(
+            insert_objects(
                 Cable,
-                [field.column for field in fields],
                 [
-                    tuple(field.get_db_prep_save(row[field.name], connection) for field in fields)
-                    for row in rows
+                    {
+                        **record.fields,
+                        "reference_id": record.reference_id,
+                        "content_hash": record.content_hash,
+                        "source": record.source,
+                        "imported_at": now,
+                        "updated_at": now,
+                    }
+                    for record in new
                 ],
             )
             cable_ids.update(
@@ -335,28 +330,6 @@ PARAGRAPH_FIELDS = ["position", "number", "anchor", "marking", "level", "caveats
 REFERENCE_FIELDS = ["position", "label", "printed", "target_reference_id"]
 MENTION_COLUMNS = ["entity_id", "paragraph_id", "cable_id", "entity_key_id"]
 MENTION_COLUMNS += ["start", "end", "text", "name"]
-
-
-def insert_rows(model, columns, rows, batch_size=5000):
-    """Rows as plain tuples: paragraphs, tags and mentions run to dozens per cable, and
-    building model instances for bulk_create cost more than the writing. PostgreSQL takes them
-    through COPY (one statement for all, a third of the server's time of one INSERT a row);
-    SQLite through executemany, which prepares its INSERT once."""
-    if not rows:
-        return
-    quote = connection.ops.quote_name
-    table = quote(model._meta.db_table)
-    names = ", ".join(quote(column) for column in columns)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            with cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-            return
-        placeholders = ", ".join(["%s"] * len(columns))
-        sql = f"INSERT INTO {table} ({names}) VALUES ({placeholders})"
-        for start in range(0, len(rows), batch_size):
-            cursor.executemany(sql, rows[start : start + batch_size])
 
 
 def refresh_tag_counts():
