@@ -261,7 +261,7 @@ def parse_query(text) -> SearchQuery:
 # --- Indexing by batch (the importer) ----------------------------------------------------------
 
 # While this row of cables_archive_state exists, SQLite's FTS5 insert triggers skip new rows
-# (migrations/0005_batch_search_index.py); it only ever exists inside an importer transaction.
+# (migrations/0006_batch_search_index.py); it only ever exists inside an importer transaction.
 BATCH_FLAG = "search_by_batch"
 
 

@@ -36,7 +36,7 @@ LOOKUP_BATCH = 2000
 MAX_ALIASES = 100
 # Keys kept between batches; past this the cache starts again (a batch meets a few thousand).
 MAX_CACHED_KEYS = 100_000
-ENTITY_PENDING = "cables_entity_pending"  # tables of migrations/0007_import_state.py
+ENTITY_PENDING = "cables_entity_pending"  # tables of migrations/0008_import_state.py
 SURNAME_PENDING = "cables_surname_pending"
 
 

@@ -295,7 +295,7 @@ class BatchWriter:
         return cache
 
 
-SEEN = "cables_import_seen"  # migrations/0007_import_state.py
+SEEN = "cables_import_seen"  # migrations/0008_import_state.py
 
 
 def seen_in_this_run(reference_ids):

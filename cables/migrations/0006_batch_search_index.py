@@ -37,6 +37,6 @@ def insert_triggers(skippable):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("cables", "0004_scale")]
+    dependencies = [("cables", "0005_latency")]
 
     operations = [migrations.RunPython(insert_triggers(True), insert_triggers(False))]

@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("cables", "0005_batch_search_index"),
+        ("cables", "0006_batch_search_index"),
     ]
 
     operations = [

@@ -28,7 +28,7 @@ def fill_surnames(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("cables", "0006_mention_without_constraints"),
+        ("cables", "0007_mention_without_constraints"),
     ]
 
     operations = [

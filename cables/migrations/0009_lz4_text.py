@@ -34,6 +34,6 @@ def compression(method):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("cables", "0007_import_state")]
+    dependencies = [("cables", "0008_import_state")]
 
     operations = [migrations.RunPython(compression("lz4"), compression("pglz"))]
