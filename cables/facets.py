@@ -15,6 +15,13 @@ Each facet query runs under a time budget; a facet past it is skipped with a not
 slowing the page (PostgreSQL: `statement_timeout` set locally in a savepoint; SQLite: a progress
 handler that interrupts the query).
 
+A filtered list's cables are found once (`Scope`: their ids, in one query, which also gives
+the exact total), and every facet counts over those ids, not over the filters again: a search
+or a tag is evaluated once per page, not once per facet. A list of more than
+`FACET_SAMPLE_SIZE` cables (5,000) is counted on a systematic sample of them, every n-th id,
+and its facet counts are estimates (`Facet.estimated`, shown with ≈): the cost of a facet then
+stays the same however big the list or the archive.
+
 At scale (docs/performance.md, "Scaling"):
 - complete counts are cached (Django's cache, a table in the database) under the normalized
   query string and the archive version, which each import that changed something bumps;
@@ -28,13 +35,15 @@ from __future__ import annotations
 import calendar
 import contextlib
 import hashlib
+import math
 import time
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import EmptyResultSet
 from django.db import DatabaseError, OperationalError, connection, transaction
-from django.db.models import Count, Max, Q
+from django.db.models import Count, F, Func, Max
 
 from cables import middleware
 from cables.filtering import ListQuery
@@ -73,6 +82,11 @@ def total_budget_ms():
     Without it, a broad search whose every facet runs to its own budget takes 7 budgets.
     """
     return getattr(settings, "LIST_COUNTS_BUDGET_MS", None) or 3 * budget_ms()
+
+
+def sample_size():
+    """Lists of more cables than this have their facets counted on a sample of about this many."""
+    return getattr(settings, "FACET_SAMPLE_SIZE", 5000)
 
 
 class TooSlow(Exception):
@@ -144,6 +158,8 @@ class Facet:
     truncated: bool = False
     more_url: str | None = None
     skipped: bool = False
+    # Counted on a sample of the list (see Scope): the counts are estimates.
+    estimated: bool = False
 
     @property
     def title(self):
@@ -164,6 +180,7 @@ class Facet:
             "title": self.title,
             "combine": self.combine,
             "skipped": self.skipped,
+            "estimated": self.estimated,
             "truncated": self.truncated,
             "more_url": self.more_url,
             "values": [
@@ -180,6 +197,77 @@ class Counts:
     facets: list
     timeline: dict | None
     notices: list
+    # Every n-th cable of the list was counted for the facets and the timeline (1: all).
+    sample_step: int = 1
+
+
+class Scope:
+    """The cables a filtered list's counts are taken over, found once per list.
+
+    `ids` are the matching cables' ids in id order (their number is the exact total); for a
+    list of more than sample_size() cables, `counted` is every `step`-th of them and the facet
+    counts are those of the sample times `step`. Facets whose own filter is chosen count over
+    other cables (the list without that filter) and are counted over their filters, in full.
+    """
+
+    def __init__(self, ids):
+        self.total = len(ids)
+        self.step = max(1, math.ceil(self.total / sample_size()))
+        self.counted = ids[:: self.step]
+
+    @classmethod
+    def find(cls, query):
+        """The list's ids in one query; None when that takes longer than the budget."""
+        ids = query.cables().order_by("pk").values_list("pk")
+        return within_budget(lambda: cls([row[0] for row in fetch_rows(ids)]), budget_ms() * 2)
+
+
+def fetch_rows(queryset, wrap="{}", extra=()):
+    """The rows of `queryset`'s SQL, placed into `wrap` (an outer query around it), without
+    making model instances; [] when Django knows the queryset is empty."""
+    try:
+        sql, params = queryset.query.sql_with_params()
+    except EmptyResultSet:
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(wrap.replace("{}", sql), [*params, *extra])
+        return cursor.fetchall()
+
+
+class Unindexed(Func):
+    """A column, as it is; on SQLite written `+column`, so that the planner does not read a
+    whole index in that column's order to group without sorting (a cost that grows with the
+    archive) instead of looking up the cables counted (a cost that grows with the list)."""
+
+    template = "%(expressions)s"
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return self.as_sql(compiler, connection, template="+%(expressions)s", **extra_context)
+
+
+def counts_by(rows, *fields, **aggregates):
+    """[{field: value, …, "n": rows}] of `rows` grouped by these fields (see Unindexed)."""
+    aliases = {f"group_{index}": field for index, field in enumerate(fields)}
+    grouped = (
+        rows.annotate(**{alias: Unindexed(F(field)) for alias, field in aliases.items()})
+        .values(*aliases)
+        .annotate(n=Count("pk"), **aggregates)
+        .order_by()
+    )
+    return [{aliases.get(key, key): value for key, value in row.items()} for row in grouped]
+
+
+def scope_of(query):
+    return getattr(query, "scope", None)
+
+
+def counted_cables(query, exclude=()):
+    """(cables, factor): the cables to count for a facet whose own filters are `exclude`, and
+    what each counted cable stands for (the sample step; 1 when every cable is counted)."""
+    scope = scope_of(query)
+    if scope is None or any(key in query.values for key in exclude):
+        return query.cables(exclude=exclude), 1
+    return Cable.objects.filter(pk__in=scope.counted), scope.step
 
 
 FACET_NAMES = ("classification", "tag", "entity", "origin", "year", "caveat", "marking")
@@ -221,7 +309,10 @@ def cache_key(query, names, total, archive):
 def count_list_now(query: ListQuery, *, names=FACET_NAMES, total=True):
     notices = []
     deadline = time.monotonic() + total_budget_ms() / 1000
-    result_total = count_total(query) if total else Total(None, False)
+    query.scope = Scope.find(query) if query.is_filtered else None
+    exact_total = count_total(query)
+    result_total = exact_total if total else Total(None, False)
+    step = query.scope.step if query.scope else 1
     facets = []
     year_groups = None
     for name in names:
@@ -244,9 +335,9 @@ def count_list_now(query: ListQuery, *, names=FACET_NAMES, total=True):
             facet, year_groups = facet
         if facet.truncated and name not in query.expand:
             facet.more_url = query.expanded(name)
-        if facet.combine == "and" and result_total.exact:
+        if facet.combine == "and" and exact_total.exact:
             for value in facet.chosen:
-                value["count"] = result_total.count
+                value["count"] = exact_total.count
         facets.append(facet)
     left = (deadline - time.monotonic()) * 1000
     timeline = (
@@ -256,7 +347,7 @@ def count_list_now(query: ListQuery, *, names=FACET_NAMES, total=True):
     )
     if timeline is None:
         notices.append("Timeline skipped: took too long.")
-    return Counts(result_total, facets, timeline, notices)
+    return Counts(result_total, facets, timeline, notices, step)
 
 
 def count_total(query):
@@ -264,8 +355,11 @@ def count_total(query):
     kept = archive_rows(query, "total")
     if kept is not None:
         return Total(sum(n for _, _, n in kept), True)
+    scope = scope_of(query)
+    if scope is not None:
+        return Total(scope.total, True)
     cables = query.cables()
-    exact = within_budget(lambda: cables.count(), budget_ms() * 2)
+    exact = None if query.is_filtered else within_budget(cables.count, budget_ms() * 2)
     if exact is not None:
         return Total(exact, True)
     if connection.vendor == "postgresql":
@@ -313,13 +407,9 @@ def classification_facet(query, limit):
     if kept is not None:
         groups = [((value, label), n) for value, label, n in kept]
     else:
-        rows = (
-            query.cables(exclude={"classification"})
-            .values("classification", "label")
-            .annotate(n=Count("pk"))
-            .order_by()
-        )
-        groups = [((row["classification"], row["label"]), row["n"]) for row in rows]
+        cables, factor = counted_cables(query, exclude={"classification"})
+        rows = counts_by(cables, "classification", "label")
+        groups = [((row["classification"], row["label"]), row["n"] * factor) for row in rows]
     levels = list(reversed(CLASSIFICATION_ORDER))
     candidates = []
     parents = {}
@@ -336,7 +426,7 @@ def classification_facet(query, limit):
     values = or_values(query, "classification", groups, candidates, matches, lambda v: "")
     for value in values:
         value["parent"] = parents.get(value["value"], "")
-    return Facet("classification", "or", values)
+    return Facet("classification", "or", values, estimated=estimated(query, {"classification"}))
 
 
 def origin_facet(query, limit):
@@ -344,12 +434,11 @@ def origin_facet(query, limit):
     if kept is not None:
         rows = [{"origin": value, "name": label, "n": n} for value, label, n in kept]
     else:
-        rows = (
-            query.cables(exclude={"origin"})
-            .values("origin")
-            .annotate(n=Count("pk"), name=Max("origin_name"))
-            .order_by()
-        )
+        cables, factor = counted_cables(query, exclude={"origin"})
+        rows = [
+            {**row, "n": row["n"] * factor}
+            for row in counts_by(cables, "origin", name=Max("origin_name"))
+        ]
     names = {row["origin"]: row["name"] for row in rows}
     names.update(query.names.get("origin", {}))
     groups = [(row["origin"], row["n"]) for row in rows]
@@ -357,14 +446,15 @@ def origin_facet(query, limit):
     values = or_values(
         query, "origin", groups, candidates, lambda g, v: g == v, lambda v: names.get(v, "")
     )
-    return truncate(Facet("origin", "or", values), limit)
+    return truncate(Facet("origin", "or", values, estimated=estimated(query, {"origin"})), limit)
 
 
 def year_facet(query, limit):
     groups = sorted(year_counts(query).items())
     candidates = [year for year, n in sorted(groups, key=lambda g: (-g[1], -g[0]))]
     values = or_values(query, "year", groups, candidates, lambda g, v: g == v, lambda v: "")
-    return truncate(Facet("year", "or", values), limit), dict(groups)
+    facet = Facet("year", "or", values, estimated=estimated(query, {"year"}))
+    return truncate(facet, limit), dict(groups)
 
 
 def truncate(facet, limit):
@@ -382,16 +472,27 @@ def year_counts(query):
     kept = archive_rows(query, "year", exclude={"year"})
     if kept is not None:
         return {int(value): n for value, _, n in kept}
-    rows = query.cables(exclude={"year"}).values("year").annotate(n=Count("pk")).order_by()
-    return {row["year"]: row["n"] for row in rows if row["year"] is not None}
+    cables, factor = counted_cables(query, exclude={"year"})
+    rows = counts_by(cables, "year")
+    return {row["year"]: row["n"] * factor for row in rows if row["year"] is not None}
+
+
+def estimated(query, exclude=()):
+    """Whether a facet whose own filters are `exclude` was counted on a sample."""
+    scope = scope_of(query)
+    return bool(scope and scope.step > 1 and not any(key in query.values for key in exclude))
 
 
 # "And" facets: counted within the current list through the many-to-many rows.
 
 
 def current_ids(query):
-    """The filtered cables as a subquery of ids, or None when nothing is filtered."""
-    return query.cables().values("pk") if query.is_filtered else None
+    """(ids, factor): the filtered cables' ids to count (or a subquery of them) and what each
+    stands for; (None, 1) when nothing is filtered."""
+    scope = scope_of(query)
+    if scope is not None:
+        return scope.counted, scope.step
+    return (query.cables().values("pk") if query.is_filtered else None), 1
 
 
 def and_values(query, name, rows, limit, labels):
@@ -416,49 +517,61 @@ def and_values(query, name, rows, limit, labels):
                 "toggle_url": query.toggled(name, code),
             }
         )
-    facet = Facet(name, "and", values, truncated=len(rows) > limit)
-    return facet
+    return Facet(name, "and", values, truncated=len(rows) > limit, estimated=estimated(query))
 
 
 def tag_facet(query, limit):
     chosen = query.values.get("tag", [])
-    ids = current_ids(query)
+    ids, factor = current_ids(query)
     if ids is None:
         # The whole archive: the counts the importer keeps on each tag.
         tags = Tag.objects.filter(cable_count__gt=0).order_by("-cable_count", "code")
         rows = [(t.code, t.meaning, t.cable_count) for t in tags[: limit + 1]]
     else:
-        counted = (
-            CableTag.objects.filter(cable_id__in=ids)
-            .exclude(tag__code__in=chosen)
-            .values("tag__code", "tag__meaning")
-            .annotate(n=Count("cable_id"))
-            .order_by("-n", "tag__code")[: limit + 1]
+        # Counted per tag id from the (cable, tag) index alone; the codes of the top ones after.
+        counted = counts_by(
+            CableTag.objects.filter(cable_id__in=ids).exclude(
+                tag_id__in=Tag.objects.filter(code__in=chosen).values("pk")
+            ),
+            "tag_id",
         )
-        rows = [(row["tag__code"], row["tag__meaning"], row["n"]) for row in counted]
+        tags = Tag.objects.in_bulk([row["tag_id"] for row in counted])
+        top = sorted(
+            ((tags[row["tag_id"]], row["n"]) for row in counted if row["tag_id"] in tags),
+            key=lambda item: (-item[1], item[0].code),
+        )[: limit + 1]
+        rows = [(tag.code, tag.meaning, n * factor) for tag, n in top]
     return and_values(query, "tag", rows, limit, query.names.get("tag", {}))
 
 
 def entity_facet(query, limit):
     """The people, organisations and places most named in the list: cables per entity."""
-    ids = current_ids(query)
+    ids, factor = current_ids(query)
     if ids is None:
         # The whole archive: the counts the importer keeps on each entity.
         entities = Entity.objects.listed().order_by("-cable_count", "slug")
         rows = [(e.slug, e.name, e.cable_count) for e in entities[: limit + 1]]
     else:
         chosen = list(query.filterset.form.entity_ids.values())
-        counted = (
+        # Each cable once per entity: the distinct (cable, entity) pairs come in the order of
+        # mention_cable_entity_idx, then one count per entity. COUNT(DISTINCT cable_id) per
+        # entity sorts every mention instead: 3 to 10 times slower on both databases.
+        pairs = (
             Mention.objects.filter(cable_id__in=ids)
             .exclude(entity_id__in=chosen)
-            .values("entity_id")
-            .annotate(n=Count("cable_id", distinct=True))
-            .order_by("-n", "entity_id")[: limit + 1]
+            .values("cable_id", "entity_id")
+            .order_by()
+            .distinct()
         )
-        counts = [(row["entity_id"], row["n"]) for row in counted]
+        counts = fetch_rows(
+            pairs,
+            "SELECT entity_id, COUNT(*) AS n FROM ({}) pairs GROUP BY entity_id "
+            "ORDER BY n DESC, entity_id LIMIT %s",
+            [limit + 1],
+        )
         entities = Entity.objects.in_bulk([entity_id for entity_id, _ in counts])
         rows = [
-            (entities[entity_id].slug, entities[entity_id].name, n)
+            (entities[entity_id].slug, entities[entity_id].name, n * factor)
             for entity_id, n in counts
             if entity_id in entities
         ]
@@ -472,16 +585,16 @@ def caveat_facet(query, limit):
         rows = sorted(kept, key=lambda row: (-row[2], row[0]))[: limit + 1]
         return and_values(query, "caveat", rows, limit, query.names.get("caveat", {}))
     through = Cable.caveats.through.objects.all()
-    ids = current_ids(query)
+    ids, factor = current_ids(query)
     if ids is not None:
         through = through.filter(cable_id__in=ids)
-    counted = (
-        through.exclude(caveat__code__in=chosen)
-        .values("caveat__code", "caveat__meaning")
-        .annotate(n=Count("cable_id"))
-        .order_by("-n", "caveat__code")[: limit + 1]
+    counted = counts_by(
+        through.exclude(caveat__code__in=chosen), "caveat__code", meaning=Max("caveat__meaning")
     )
-    rows = [(row["caveat__code"], row["caveat__meaning"], row["n"]) for row in counted]
+    counted.sort(key=lambda row: (-row["n"], row["caveat__code"]))
+    rows = [
+        (row["caveat__code"], row["meaning"], row["n"] * factor) for row in counted[: limit + 1]
+    ]
     return and_values(query, "caveat", rows, limit, query.names.get("caveat", {}))
 
 
@@ -494,18 +607,17 @@ def marking_facet(query, limit):
         rows = [(level, MARKING_NAMES[level], kept[level]) for level in wanted if kept.get(level)]
         rows.sort(key=lambda row: -row[2])
         return and_values(query, "marking", rows, limit, MARKING_NAMES)
-    counts = query.cables().aggregate(
-        **{
-            f"level_{level}": Count(
-                "pk", filter=Q(pk__in=Paragraph.objects.filter(level=level).values("cable_id"))
-            )
-            for level in wanted
-        }
-    )
+    ids, factor = current_ids(query)
+    paragraphs = Paragraph.objects.filter(level__in=wanted)
+    if ids is not None:
+        paragraphs = paragraphs.filter(cable_id__in=ids)
+    # Each cable once per level, from paragraph_cable_level_idx alone, then one count per level.
+    pairs = paragraphs.values("cable_id", "level").order_by().distinct()
+    counts = dict(fetch_rows(pairs, "SELECT level, COUNT(*) FROM ({}) pairs GROUP BY level"))
     rows = [
-        (level, MARKING_NAMES[level], counts[f"level_{level}"])
+        (level, MARKING_NAMES[level], counts[level] * factor)
         for level in wanted
-        if counts[f"level_{level}"]
+        if counts.get(level)
     ]
     rows.sort(key=lambda row: -row[2])
     return and_values(query, "marking", rows, limit, MARKING_NAMES)
@@ -537,8 +649,9 @@ def build_timeline(query, year_groups=None):
         if kept is not None:
             counts = {int(v) % 100: n for v, _, n in kept if int(v) // 100 == year and int(v) % 100}
         else:
-            rows = query.cables(exclude={"month"}).values("month").annotate(n=Count("pk"))
-            counts = {row["month"]: row["n"] for row in rows.order_by() if row["month"]}
+            cables, factor = counted_cables(query, exclude={"month"})
+            rows = counts_by(cables, "month")
+            counts = {row["month"]: row["n"] * factor for row in rows if row["month"]}
         periods = [
             (
                 month,
@@ -551,6 +664,7 @@ def build_timeline(query, year_groups=None):
         ]
         unit, title = "month", f"Cables per month in {year}"
         zoom_out = query.replaced(year=None, month=None)
+        sampled = estimated(query, {"month"})
     else:
         counts = year_counts(query) if year_groups is None else year_groups
         if not counts:
@@ -561,7 +675,8 @@ def build_timeline(query, year_groups=None):
             for year in span
         ]
         unit, title, zoom_out = "year", "Cables per year", None
-    return draw(unit, title, periods, counts) | {"zoom_out_url": zoom_out}
+        sampled = estimated(query, {"year"})
+    return draw(unit, title, periods, counts) | {"zoom_out_url": zoom_out, "estimated": sampled}
 
 
 def draw(unit, title, periods, counts):
@@ -607,6 +722,7 @@ def timeline_json(timeline):
         return None
     return {
         "unit": timeline["unit"],
+        "estimated": timeline.get("estimated", False),
         "bars": [
             {"period": bar["period"], "count": bar["count"], "url": bar["url"]}
             for bar in timeline["bars"]

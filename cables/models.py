@@ -220,6 +220,9 @@ class Paragraph(models.Model):
         indexes = [
             # The marking filter: cables with at least one paragraph at a level.
             models.Index(fields=["level", "cable"], name="paragraph_level_cable_idx"),
+            # The marking facet: the levels of the paragraphs of the cables counted, read from
+            # the index alone (the table rows hold the text).
+            models.Index(fields=["cable", "level"], name="paragraph_cable_level_idx"),
         ]
 
     def __str__(self):

@@ -1,0 +1,66 @@
+"""A list of more cables than FACET_SAMPLE_SIZE has its facets counted on a sample: estimates,
+marked as such, near the true counts; the total stays exact and small lists stay exact."""
+
+import pytest
+
+from cables.models import CableTag
+
+pytestmark = pytest.mark.django_db
+
+
+def fetch(client, url):
+    response = client.get(url)
+    assert response.status_code == 200, response.content[:300]
+    return response.json()
+
+
+def test_a_big_list_has_estimated_facets_near_the_true_counts(client, corpus, settings):
+    tagged = CableTag.objects.filter(tag__code="PREL").count()
+    settings.FACET_SAMPLE_SIZE = tagged // 3
+
+    data = fetch(client, "/cables/?tag=PREL&format=json")
+
+    assert data["total"] == {"count": tagged, "exact": True}
+    step = data["sample_step"]
+    assert step == -(-tagged // settings.FACET_SAMPLE_SIZE) > 1
+    assert data["timeline"]["estimated"] is True
+    for name in ("classification", "tag", "entity", "origin", "year", "caveat", "marking"):
+        facet = data["facets"][name]
+        assert facet["estimated"] is True, name
+        assert not facet["skipped"], name
+        for value in facet["values"]:
+            if not value["selected"]:
+                assert value["count"] % step == 0, (name, value)
+    # The most common TAGS beside PREL: each estimate is near the total of its link.
+    for value in data["facets"]["tag"]["values"][1:4]:
+        exact = fetch(client, value["toggle_url"])["total"]["count"]
+        assert abs(value["count"] - exact) <= max(3 * step, exact * 0.35), (value, exact)
+
+
+def test_the_page_says_which_counts_are_estimates(client, corpus, settings):
+    settings.FACET_SAMPLE_SIZE = 60
+    html = client.get("/cables/?tag=PREL").content.decode()
+    assert "Counts marked ≈ are estimates" in html
+    assert "≈ " in html
+    assert "(estimated)" in html  # the timeline's caption
+
+
+@pytest.mark.parametrize("url", ["/cables/?tag=PREL&format=json", "/cables/?format=json"])
+def test_lists_within_the_sample_size_are_counted_exactly(client, corpus, url):
+    data = fetch(client, url)
+    assert data["sample_step"] == 1
+    assert not any(facet["estimated"] for facet in data["facets"].values())
+    assert data["timeline"]["estimated"] is False
+    assert "Counts marked ≈" not in client.get(url.replace("&format=json", "")).content.decode()
+
+
+def test_an_entity_page_of_a_big_list_marks_its_estimates(client, corpus, settings):
+    from cables.models import Entity
+
+    settings.FACET_SAMPLE_SIZE = 20
+    entity = Entity.objects.listed().order_by("-cable_count").first()
+    assert entity.cable_count > 2 * 20
+    data = fetch(client, f"/entities/{entity.slug}/?format=json")
+    assert data["timeline"]["estimated"] is True
+    html = client.get(f"/entities/{entity.slug}/").content.decode()
+    assert "≈ " in html
