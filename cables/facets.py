@@ -43,9 +43,9 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
 from django.db import DatabaseError, OperationalError, connection, transaction
-from django.db.models import Count, F, Func, Max
+from django.db.models import Count, F, Max
 
-from cables import middleware
+from cables import middleware, search
 from cables.filtering import ListQuery
 from cables.models import (
     CLASSIFICATION_ORDER,
@@ -57,6 +57,7 @@ from cables.models import (
     PortionLevel,
     Tag,
 )
+from cables.sql import Unindexed
 
 SHOWN = 10  # values shown in a facet box before "more"
 EXPANDED = 200  # values shown when the facet is expanded (expand=<facet>)
@@ -204,22 +205,57 @@ class Counts:
 class Scope:
     """The cables a filtered list's counts are taken over, found once per list.
 
-    `ids` are the matching cables' ids in id order (their number is the exact total); for a
-    list of more than sample_size() cables, `counted` is every `step`-th of them and the facet
-    counts are those of the sample times `step`. Facets whose own filter is chosen count over
-    other cables (the list without that filter) and are counted over their filters, in full.
+    Usually the list's ids, in one query (their number is the exact total); for a list of more
+    than sample_size() cables, `counted` is every `step`-th of them and the facet counts are
+    those of the sample times `step`. A search matching more paragraphs than a page can read
+    (search.is_broad) is not run over the archive: it is tested on every `step`-th of the
+    cables its other filters keep (`sampled`: the total is then an estimate too).
     """
 
-    def __init__(self, ids):
-        self.total = len(ids)
-        self.step = max(1, math.ceil(self.total / sample_size()))
-        self.counted = ids[:: self.step]
+    def __init__(self, counted, step=1, total=None, sampled=False):
+        self.counted, self.step, self.sampled = counted, step, sampled
+        self.total = len(counted) if total is None else total
+        self.others = {}  # exclude -> Scope: the same list without some filters (see counted)
+
+    @classmethod
+    def every(cls, ids):
+        step = max(1, math.ceil(len(ids) / sample_size()))
+        return cls(ids[::step], step, len(ids))
 
     @classmethod
     def find(cls, query):
-        """The list's ids in one query; None when that takes longer than the budget."""
-        ids = query.cables().order_by("pk").values_list("pk")
-        return within_budget(lambda: cls([row[0] for row in fetch_rows(ids)]), budget_ms() * 2)
+        """The list's scope; None when finding it takes longer than its budget."""
+        return within_budget(lambda: cls.find_now(query), budget_ms() * 2)
+
+    @classmethod
+    def find_now(cls, query, exclude=()):
+        """The scope of the list without the filters in `exclude`."""
+        if query.search and "q" not in exclude and search.is_broad(query.search):
+            return cls.search_sample(query, set(exclude))
+        ids = query.cables(exclude=exclude).order_by("pk").values_list("pk")
+        return cls.every([row[0] for row in fetch_rows(ids)])
+
+    @classmethod
+    def search_sample(cls, query, exclude):
+        """A broad search, tested cable by cable on every n-th cable of its other filters'
+        list (of the archive, when there are none): bounded by the sample, not the matches."""
+        others = exclude | {"q"}
+        if any(key not in others for key in query.values):
+            base = fetch_rows(query.cables(exclude=others).order_by("pk").values_list("pk"))
+            step = max(1, math.ceil(len(base) / sample_size()))
+            sample = [row[0] for row in base[::step]]
+        else:
+            # The whole archive: ids are handed out in order, so every n-th id is every n-th
+            # cable, near enough, without reading them.
+            archive = getattr(query, "archive_counts", None) or ArchiveCounts.current()
+            total = Cable.objects.count() if not archive.valid else archive_total(archive)
+            step = max(1, math.ceil(total / sample_size()))
+            sample = list(range(step, archive.last_id + 1, step))
+        matched = Cable.objects.filter(pk__in=sample).filter(
+            search.cable_condition(query.search, among=sample)
+        )
+        ids = [row[0] for row in fetch_rows(matched.order_by("pk").values_list("pk"))]
+        return cls(ids, step, len(ids) * step, sampled=step > 1)
 
 
 def fetch_rows(queryset, wrap="{}", extra=()):
@@ -232,17 +268,6 @@ def fetch_rows(queryset, wrap="{}", extra=()):
     with connection.cursor() as cursor:
         cursor.execute(wrap.replace("{}", sql), [*params, *extra])
         return cursor.fetchall()
-
-
-class Unindexed(Func):
-    """A column, as it is; on SQLite written `+column`, so that the planner does not read a
-    whole index in that column's order to group without sorting (a cost that grows with the
-    archive) instead of looking up the cables counted (a cost that grows with the list)."""
-
-    template = "%(expressions)s"
-
-    def as_sqlite(self, compiler, connection, **extra_context):
-        return self.as_sql(compiler, connection, template="+%(expressions)s", **extra_context)
 
 
 def counts_by(rows, *fields, **aggregates):
@@ -263,9 +288,17 @@ def scope_of(query):
 
 def counted_cables(query, exclude=()):
     """(cables, factor): the cables to count for a facet whose own filters are `exclude`, and
-    what each counted cable stands for (the sample step; 1 when every cable is counted)."""
+    what each counted cable stands for (the sample step; 1 when every cable is counted).
+
+    A facet whose own filter is chosen counts the list without it: over the filters, in full,
+    except after a broad search, whose list without that filter is sampled the same way."""
     scope = scope_of(query)
-    if scope is None or any(key in query.values for key in exclude):
+    exclude = tuple(sorted(key for key in exclude if key in query.values))
+    if scope is not None and exclude and scope.sampled:
+        if exclude not in scope.others:  # counted under the facet's own budget
+            scope.others[exclude] = Scope.find_now(query, exclude)
+        scope = scope.others[exclude]
+    elif scope is None or exclude:
         return query.cables(exclude=exclude), 1
     return Cable.objects.filter(pk__in=scope.counted), scope.step
 
@@ -285,7 +318,10 @@ def count_list(query: ListQuery, *, names=FACET_NAMES, total=True):
     counts = cache_call(cache.get, key)
     if counts is None:
         counts = count_list_now(query, names=names, total=total)
-        if not counts.notices and (counts.total.exact or not total):
+        # An estimate from a sample is as good as it will get; one made because counting ran
+        # out of time is not kept.
+        settled = counts.total.exact or counts.sample_step > 1 or not total
+        if not counts.notices and settled:
             cache_call(cache.set, key, counts)
     return counts
 
@@ -357,7 +393,7 @@ def count_total(query):
         return Total(sum(n for _, _, n in kept), True)
     scope = scope_of(query)
     if scope is not None:
-        return Total(scope.total, True)
+        return Total(scope.total, not scope.sampled)
     cables = query.cables()
     exact = None if query.is_filtered else within_budget(cables.count, budget_ms() * 2)
     if exact is not None:
@@ -480,7 +516,13 @@ def year_counts(query):
 def estimated(query, exclude=()):
     """Whether a facet whose own filters are `exclude` was counted on a sample."""
     scope = scope_of(query)
-    return bool(scope and scope.step > 1 and not any(key in query.values for key in exclude))
+    if scope is None:
+        return False
+    chosen = tuple(sorted(key for key in exclude if key in query.values))
+    if chosen:
+        other = scope.others.get(chosen)
+        return bool(other and other.step > 1)
+    return scope.step > 1
 
 
 # "And" facets: counted within the current list through the many-to-many rows.
@@ -770,6 +812,10 @@ class ArchiveCounts:
                 for name, value, label, n in cursor.fetchall():
                     self._rows.setdefault(name, []).append((value, label, n))
         return self._rows.get(facet, [])
+
+
+def archive_total(archive):
+    return sum(n for _, _, n in archive.rows("total"))
 
 
 def archive_rows(query, facet, exclude=()):

@@ -633,15 +633,19 @@ class Page:
     offset: int | None  # the 0-based position of the first row, when known
 
 
-def fetch_page(query, queryset):
-    """One page of results in one query: keyset after/before a cursor, or a bounded offset."""
+def fetch_page(query, decorate=lambda cables: cables):
+    """One page of results in one query: keyset after/before a cursor, or a bounded offset.
+
+    `decorate(cables)` adds to a queryset what the page shows of each cable (only(), prefetches).
+    """
+    queryset = decorate(query.cables())
     sort = query.sort
     rank = search_rank(query.search) if sort == "relevance" else None
     if rank is not None:
         if search.backend() == "scan":
             rows = list(queryset.order_by(rank.desc(), "reference_id")[offset_slice(query.page)])
         else:
-            rows = relevance_rows(queryset, query.search, offset_slice(query.page))
+            rows = relevance_rows(query, decorate, offset_slice(query.page))
         return offset_page(query, rows)
     if query.before:
         rows = list(
@@ -673,21 +677,29 @@ def fetch_page(query, queryset):
     return offset_page(query, rows)
 
 
-def relevance_rows(queryset, text, window):
+def relevance_rows(query, decorate, window):
     """The rows of `window` in relevance order, with the cost bounded whatever the search.
 
     search.ranked_candidates scores the cables of (at most RANK_CANDIDATES) matching
     paragraphs in one pass; those that pass the page's filters come first, best first (ties by
     reference_id); every other matching cable follows by reference_id, as a cable whose rank is
     0 did before. A search matching fewer paragraphs than that is ranked exactly.
+
+    When every candidate matches the search (search.candidates_match: one word or phrase per
+    alternative, nothing excluded), only the other filters are tested on them: the search is
+    not run again over the whole archive to confirm what the candidates already show.
     """
+    text = query.search
     scores = dict(search.ranked_candidates(text)[0])
+    passing = query.cables(exclude={"q"}) if search.candidates_match(text) else query.cables()
     ranked = sorted(
-        queryset.filter(pk__in=list(scores)).values_list("pk", "reference_id").order_by(),
+        passing.filter(pk__in=list(scores)).values_list("pk", "reference_id").order_by(),
         key=lambda row: (-scores[row[0]], row[1]),
     )
     wanted = [pk for pk, _ in ranked[window]]
-    rows = {cable.pk: cable for cable in queryset.filter(pk__in=wanted)} if wanted else {}
+    found = decorate(Cable.objects.filter(pk__in=wanted)) if wanted else []
+    rows = {cable.pk: cable for cable in found}
+    queryset = decorate(query.cables())
     result = [rows[pk] for pk in wanted if pk in rows]
     for cable in result:
         cable.search_rank = scores[cable.pk]

@@ -64,3 +64,57 @@ def test_an_entity_page_of_a_big_list_marks_its_estimates(client, corpus, settin
     assert data["timeline"]["estimated"] is True
     html = client.get(f"/entities/{entity.slug}/").content.decode()
     assert "≈ " in html
+
+
+@pytest.fixture
+def broad(settings, monkeypatch):
+    """Searches matching more than 50 paragraphs count as broad; samples of 40 cables."""
+    from cables import search
+
+    monkeypatch.setattr(search, "RANK_CANDIDATES", 50)
+    settings.FACET_SAMPLE_SIZE = 40
+
+
+def test_a_broad_search_is_counted_on_a_sample_of_the_archive(client, corpus, broad):
+    from cables import search
+    from cables.models import Cable
+
+    exact = Cable.objects.filter(search.cable_condition("government")).count()
+    assert search.is_broad("government")
+
+    data = fetch(client, "/cables/?q=government&format=json")
+
+    assert data["sample_step"] > 1
+    assert data["total"]["exact"] is False
+    assert abs(data["total"]["count"] - exact) <= exact * 0.35, (data["total"], exact)
+    assert all(facet["estimated"] for facet in data["facets"].values())
+    assert not data["notices"]
+    assert len(data["results"]) == 50
+    html = client.get("/cables/?q=government").content.decode()
+    assert "(estimated)" in html and "about <strong>" in html
+
+
+def test_a_broad_search_with_a_filter_samples_the_filtered_cables(client, corpus, broad):
+    from cables import search
+    from cables.models import Cable
+
+    secret = Cable.objects.filter(search.cable_condition("government"), classification="SECRET")
+    data = fetch(client, "/cables/?q=government&classification=SECRET&format=json")
+
+    assert abs(data["total"]["count"] - secret.count()) <= max(10, secret.count() * 0.35)
+    classification = data["facets"]["classification"]
+    # Its own filter is chosen: counted on a sample of the search without it.
+    assert not classification["skipped"] and classification["estimated"]
+    levels = {value["value"]: value["count"] for value in classification["values"]}
+    assert levels["SECRET"] > 0 and levels["CONFIDENTIAL"] > 0
+    for row in data["results"]:
+        assert row["classification"] == "SECRET"
+
+
+def test_a_narrow_search_is_counted_exactly(client, corpus, broad):
+    from cables import search
+
+    assert not search.is_broad('"prime minister" iran')
+    data = fetch(client, "/cables/?q=%22prime+minister%22+iran&format=json")
+    assert data["total"]["exact"] is True
+    assert data["sample_step"] == 1

@@ -59,7 +59,7 @@ def cable_list(request):
     if query.format == "csv":
         return csv_response(query)
 
-    page = fetch_page(query, with_tags(query.cables()))
+    page = fetch_page(query, with_tags)
     attach_snippets(query, page.cables)
     counts = count_list(query)
     if query.format == "json":
