@@ -221,14 +221,12 @@ class ListFilterForm(forms.Form):
             self.add_error("to", f"The end date {end} is before the start date {start}.")
         self.names = {}
         self.entity_ids = {}
+        self.tag_ids = {}
+        self.caveat_ids = {}
         lookups = {
             "entity": self.entity_lookup,
-            "tag": lambda codes: dict(
-                Tag.objects.filter(code__in=codes).values_list("code", "meaning")
-            ),
-            "caveat": lambda codes: dict(
-                Caveat.objects.filter(code__in=codes).values_list("code", "meaning")
-            ),
+            "tag": self.tag_lookup,
+            "caveat": self.caveat_lookup,
             "origin": lambda codes: dict(
                 Cable.objects.filter(origin__in=codes)
                 .values("origin")
@@ -257,6 +255,23 @@ class ListFilterForm(forms.Form):
                     + ".",
                 )
         return cleaned
+
+    def tag_lookup(self, codes):
+        """{code: meaning}; remembers each tag's id."""
+        return self.codes_lookup(Tag, codes, self.tag_ids)
+
+    def caveat_lookup(self, codes):
+        return self.codes_lookup(Caveat, codes, self.caveat_ids)
+
+    @staticmethod
+    def codes_lookup(model, codes, ids):
+        found = {}
+        for code, pk, meaning in model.objects.filter(code__in=codes).values_list(
+            "code", "pk", "meaning"
+        ):
+            ids[code] = pk
+            found[code] = meaning
+        return found
 
     def entity_lookup(self, slugs):
         """{slug: name}; remembers each entity's id (an entity merged into another: the other's)."""
@@ -345,10 +360,10 @@ class CableFilter(django_filters.FilterSet):
         return queryset
 
     def filter_search(self, queryset, name, value):
-        return queryset.filter(pk__in=search_subquery(value))
+        return queryset.with_ids_in(search_subquery(value))
 
     def filter_tags(self, queryset, name, codes):
-        return queryset.tagged_with_all(codes)
+        return queryset.tagged_with_all_ids([self.form.tag_ids[code] for code in codes])
 
     def filter_entities(self, queryset, name, slugs):
         ids = self.form.entity_ids
@@ -356,7 +371,7 @@ class CableFilter(django_filters.FilterSet):
 
     def filter_caveats(self, queryset, name, codes):
         for code in codes:
-            queryset = queryset.with_caveat(code)
+            queryset = queryset.with_caveat_id(self.form.caveat_ids[code])
         return queryset
 
     def filter_markings(self, queryset, name, levels):
@@ -453,9 +468,11 @@ class ListQuery:
     def is_filtered(self):
         return bool(self.values)
 
-    def cables(self, exclude=()):
-        """The matching cables, unordered; `exclude` leaves out some filters (for facets)."""
-        return self.filterset.filter_queryset(Cable.objects.all(), exclude=exclude)
+    def cables(self, exclude=(), *, walking=False):
+        """The matching cables, unordered; `exclude` leaves out some filters (for facets);
+        `walking` for one page in date order (CableQuerySet.walking)."""
+        cables = Cable.objects.walking() if walking else Cable.objects.all()
+        return self.filterset.filter_queryset(cables, exclude=exclude)
 
     # Links: every state of the list is a URL.
 
@@ -638,7 +655,7 @@ def fetch_page(query, decorate=lambda cables: cables):
 
     `decorate(cables)` adds to a queryset what the page shows of each cable (only(), prefetches).
     """
-    queryset = decorate(query.cables())
+    queryset = decorate(query.cables(walking=True))
     sort = query.sort
     rank = search_rank(query.search) if sort == "relevance" else None
     if rank is not None:
