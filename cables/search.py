@@ -388,15 +388,28 @@ def _expression(query_or_alternative):
     )
 
 
-def filter_paragraphs(queryset, query):
-    """The paragraphs of `queryset` that match: all of an alternative's words, none excluded."""
+def filter_paragraphs(queryset, query, *, among=None):
+    """The paragraphs of `queryset` that match: all of an alternative's words, none excluded.
+
+    `among`: ids of the only cables whose paragraphs to test (a sample; see _cables_matching).
+    """
     query = parse_query(query)
+    if among is not None:
+        queryset = queryset.filter(cable_id__in=among)
     if backend() == "scan":
         condition = Q(pk__in=[])
         for alternative in query.alternatives:
             condition |= _scan_condition("text", alternative)
         return queryset.filter(condition)
-    return queryset.filter(_paragraph_match(_expression(query)))
+    return _matching_paragraphs(queryset, _expression(query), sampled=among is not None)
+
+
+def _matching_paragraphs(paragraphs, expression, *, sampled=False):
+    if sampled and backend() == "fts5":
+        # The sample's paragraphs drive the loop; the index's rowids are only looked up.
+        rowids = _fts5_rowids(expression)
+        return paragraphs.alias(row=Unindexed(F("pk"))).filter(row__in=rowids)
+    return paragraphs.filter(_paragraph_match(expression))
 
 
 def _cables_matching(expression, among=None):
@@ -408,12 +421,7 @@ def _cables_matching(expression, among=None):
     paragraphs = Paragraph.objects.all()
     if among is not None:
         paragraphs = paragraphs.filter(cable_id__in=among)
-    if among is not None and backend() == "fts5":
-        # The sample's paragraphs drive the loop; the index's rowids are only looked up.
-        rowids = _fts5_rowids(expression)
-        paragraphs = paragraphs.alias(row=Unindexed(F("pk"))).filter(row__in=rowids)
-    else:
-        paragraphs = paragraphs.filter(_paragraph_match(expression))
+    paragraphs = _matching_paragraphs(paragraphs, expression, sampled=among is not None)
     return Q(pk__in=paragraphs.values("cable_id")) | Q(pk__in=_subject_match(expression))
 
 
@@ -572,10 +580,12 @@ def candidate_paragraphs(query, limit=RANK_CANDIDATES):
         return [], False
     positive = _positive(query)
     if kind == "postgresql":
+        # The first by id, as FTS5 gives them: without an order, a sequential scan starts
+        # wherever another one is (synchronized scans), and a page changed between requests.
         sql = (
             "SELECT id, cable_id, ts_rank_cd(search_vector, websearch_to_tsquery('english', %s), "
             "1) FROM (SELECT id, cable_id, search_vector FROM cables_paragraph "
-            "WHERE search_vector @@ websearch_to_tsquery('english', %s) LIMIT %s) p"
+            "WHERE search_vector @@ websearch_to_tsquery('english', %s) ORDER BY id LIMIT %s) p"
         )
         params = [positive.websearch(), positive.websearch(), limit + 1]
     else:

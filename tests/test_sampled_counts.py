@@ -118,3 +118,27 @@ def test_a_narrow_search_is_counted_exactly(client, corpus, broad):
     data = fetch(client, "/cables/?q=%22prime+minister%22+iran&format=json")
     assert data["total"]["exact"] is True
     assert data["sample_step"] == 1
+
+
+def test_a_broad_paragraph_search_is_counted_on_a_sample(client, corpus, broad, settings):
+    from cables import search
+    from cables.models import Paragraph
+
+    settings.FACET_SAMPLE_SIZE = 250  # every 4th cable: paragraphs of SECRET are few
+    exact = search.filter_paragraphs(Paragraph.objects.filter(level="S"), "government").count()
+    data = fetch(client, "/paragraphs/?q=government&marking=S&format=json")
+
+    assert data["sample_step"] > 1
+    assert data["total"]["estimated"] is True
+    assert abs(data["total"]["count"] - exact) <= max(3 * data["sample_step"], exact * 0.4)
+    assert data["facets"]["marking"] and data["facets"]["classification"]
+    assert len(data["results"]) == 20
+    assert all(row["level"] == "S" for row in data["results"])
+    html = client.get("/paragraphs/?q=government&marking=S").content.decode()
+    assert "(estimated)" in html and "≈ " in html
+
+
+def test_the_same_search_gives_the_same_page(client, corpus, broad):
+    for url in ("/cables/?q=government&format=json", "/paragraphs/?q=government&format=json"):
+        first, again = fetch(client, url), fetch(client, url)
+        assert [row["url"] for row in first["results"]] == [row["url"] for row in again["results"]]
