@@ -31,6 +31,7 @@ or all in its subject line, and none of that alternative's excluded words is any
 
 from __future__ import annotations
 
+import contextlib
 import html
 import logging
 import re
@@ -38,7 +39,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from django.core import checks
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import BooleanField, F, FloatField, Func, Q
 from django.db.models.expressions import RawSQL
 from django.utils.safestring import SafeString, mark_safe
@@ -580,12 +581,10 @@ def candidate_paragraphs(query, limit=RANK_CANDIDATES):
         return [], False
     positive = _positive(query)
     if kind == "postgresql":
-        # The first by id, as FTS5 gives them: without an order, a sequential scan starts
-        # wherever another one is (synchronized scans), and a page changed between requests.
         sql = (
             "SELECT id, cable_id, ts_rank_cd(search_vector, websearch_to_tsquery('english', %s), "
             "1) FROM (SELECT id, cable_id, search_vector FROM cables_paragraph "
-            "WHERE search_vector @@ websearch_to_tsquery('english', %s) ORDER BY id LIMIT %s) p"
+            "WHERE search_vector @@ websearch_to_tsquery('english', %s) LIMIT %s) p"
         )
         params = [positive.websearch(), positive.websearch(), limit + 1]
     else:
@@ -597,7 +596,16 @@ def candidate_paragraphs(query, limit=RANK_CANDIDATES):
             "JOIN cables_paragraph p ON p.id = m.id"
         )
         params = [positive.fts5(), limit + 1]
-    with connection.cursor() as cursor:
+    # (Not on SQLite, whose transactions here start by taking the write lock.)
+    block = transaction.atomic() if kind == "postgresql" else contextlib.nullcontext()
+    with block, connection.cursor() as cursor:
+        if kind == "postgresql":
+            # The same first paragraphs on every request, in the table's order: a sequential
+            # scan otherwise starts wherever a concurrent one is (synchronized scans), and
+            # parallel workers return rows in any order; either way the page changed from one
+            # request to the next. (ORDER BY id would sort every match: 100 ms for a phrase.)
+            cursor.execute("SET LOCAL synchronize_seqscans = off")
+            cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
         cursor.execute(sql, params)
         rows = [(pk, cable_id, float(score or 0)) for pk, cable_id, score in cursor.fetchall()]
     return rows, len(rows) <= limit
