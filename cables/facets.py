@@ -15,6 +15,13 @@ Each facet query runs under a time budget; a facet past it is skipped with a not
 slowing the page (PostgreSQL: `statement_timeout` set locally in a savepoint; SQLite: a progress
 handler that interrupts the query).
 
+A filtered list's cables are found once (`Scope`: their ids, in one query, which also gives
+the exact total), and every facet counts over those ids, not over the filters again: a search
+or a tag is evaluated once per page, not once per facet. A list of more than
+`FACET_SAMPLE_SIZE` cables (5,000) is counted on a systematic sample of them, every n-th id,
+and its facet counts are estimates (`Facet.estimated`, shown with ≈): the cost of a facet then
+stays the same however big the list or the archive.
+
 At scale (docs/performance.md, "Scaling"):
 - complete counts are cached (Django's cache, a table in the database) under the normalized
   query string and the archive version, which each import that changed something bumps;
@@ -28,15 +35,17 @@ from __future__ import annotations
 import calendar
 import contextlib
 import hashlib
+import math
 import time
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import EmptyResultSet
 from django.db import DatabaseError, OperationalError, connection, transaction
-from django.db.models import Count, Max, Q
+from django.db.models import Count, F, Max
 
-from cables import middleware
+from cables import middleware, search
 from cables.filtering import ListQuery
 from cables.models import (
     CLASSIFICATION_ORDER,
@@ -48,6 +57,7 @@ from cables.models import (
     PortionLevel,
     Tag,
 )
+from cables.sql import Unindexed
 
 SHOWN = 10  # values shown in a facet box before "more"
 EXPANDED = 200  # values shown when the facet is expanded (expand=<facet>)
@@ -73,6 +83,11 @@ def total_budget_ms():
     Without it, a broad search whose every facet runs to its own budget takes 7 budgets.
     """
     return getattr(settings, "LIST_COUNTS_BUDGET_MS", None) or 3 * budget_ms()
+
+
+def sample_size():
+    """Lists of more cables than this have their facets counted on a sample of about this many."""
+    return getattr(settings, "FACET_SAMPLE_SIZE", 5000)
 
 
 class TooSlow(Exception):
@@ -144,6 +159,8 @@ class Facet:
     truncated: bool = False
     more_url: str | None = None
     skipped: bool = False
+    # Counted on a sample of the list (see Scope): the counts are estimates.
+    estimated: bool = False
 
     @property
     def title(self):
@@ -164,6 +181,7 @@ class Facet:
             "title": self.title,
             "combine": self.combine,
             "skipped": self.skipped,
+            "estimated": self.estimated,
             "truncated": self.truncated,
             "more_url": self.more_url,
             "values": [
@@ -180,6 +198,109 @@ class Counts:
     facets: list
     timeline: dict | None
     notices: list
+    # Every n-th cable of the list was counted for the facets and the timeline (1: all).
+    sample_step: int = 1
+
+
+class Scope:
+    """The cables a filtered list's counts are taken over, found once per list.
+
+    Usually the list's ids, in one query (their number is the exact total); for a list of more
+    than sample_size() cables, `counted` is every `step`-th of them and the facet counts are
+    those of the sample times `step`. A search matching more paragraphs than a page can read
+    (search.is_broad) is not run over the archive: it is tested on every `step`-th of the
+    cables its other filters keep (`sampled`: the total is then an estimate too).
+    """
+
+    def __init__(self, counted, step=1, total=None, sampled=False):
+        self.counted, self.step, self.sampled = counted, step, sampled
+        self.total = len(counted) if total is None else total
+        self.others = {}  # exclude -> Scope: the same list without some filters (see counted)
+
+    @classmethod
+    def every(cls, ids):
+        step = max(1, math.ceil(len(ids) / sample_size()))
+        return cls(ids[::step], step, len(ids))
+
+    @classmethod
+    def find(cls, query):
+        """The list's scope; None when finding it takes longer than its budget."""
+        return within_budget(lambda: cls.find_now(query), budget_ms() * 2)
+
+    @classmethod
+    def find_now(cls, query, exclude=()):
+        """The scope of the list without the filters in `exclude`."""
+        if query.search and "q" not in exclude and search.is_broad(query.search):
+            return cls.search_sample(query, set(exclude))
+        ids = query.cables(exclude=exclude).order_by("pk").values_list("pk")
+        return cls.every([row[0] for row in fetch_rows(ids)])
+
+    @classmethod
+    def search_sample(cls, query, exclude):
+        """A broad search, tested cable by cable on every n-th cable of its other filters'
+        list (of the archive, when there are none): bounded by the sample, not the matches."""
+        others = exclude | {"q"}
+        if any(key not in others for key in query.values):
+            base = fetch_rows(query.cables(exclude=others).order_by("pk").values_list("pk"))
+            step = max(1, math.ceil(len(base) / sample_size()))
+            sample = [row[0] for row in base[::step]]
+        else:
+            # The whole archive: ids are handed out in order, so every n-th id is every n-th
+            # cable, near enough, without reading them.
+            archive = getattr(query, "archive_counts", None) or ArchiveCounts.current()
+            total = Cable.objects.count() if not archive.valid else archive_total(archive)
+            step = max(1, math.ceil(total / sample_size()))
+            sample = list(range(step, archive.last_id + 1, step))
+        matched = Cable.objects.filter(pk__in=sample).filter(
+            search.cable_condition(query.search, among=sample)
+        )
+        ids = [row[0] for row in fetch_rows(matched.order_by("pk").values_list("pk"))]
+        return cls(ids, step, len(ids) * step, sampled=step > 1)
+
+
+def fetch_rows(queryset, wrap="{}", extra=()):
+    """The rows of `queryset`'s SQL, placed into `wrap` (an outer query around it), without
+    making model instances; [] when Django knows the queryset is empty."""
+    try:
+        sql, params = queryset.query.sql_with_params()
+    except EmptyResultSet:
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(wrap.replace("{}", sql), [*params, *extra])
+        return cursor.fetchall()
+
+
+def counts_by(rows, *fields, **aggregates):
+    """[{field: value, …, "n": rows}] of `rows` grouped by these fields (see Unindexed)."""
+    aliases = {f"group_{index}": field for index, field in enumerate(fields)}
+    grouped = (
+        rows.annotate(**{alias: Unindexed(F(field)) for alias, field in aliases.items()})
+        .values(*aliases)
+        .annotate(n=Count("pk"), **aggregates)
+        .order_by()
+    )
+    return [{aliases.get(key, key): value for key, value in row.items()} for row in grouped]
+
+
+def scope_of(query):
+    return getattr(query, "scope", None)
+
+
+def counted_cables(query, exclude=()):
+    """(cables, factor): the cables to count for a facet whose own filters are `exclude`, and
+    what each counted cable stands for (the sample step; 1 when every cable is counted).
+
+    A facet whose own filter is chosen counts the list without it: over the filters, in full,
+    except after a broad search, whose list without that filter is sampled the same way."""
+    scope = scope_of(query)
+    exclude = tuple(sorted(key for key in exclude if key in query.values))
+    if scope is not None and exclude and scope.sampled:
+        if exclude not in scope.others:  # counted under the facet's own budget
+            scope.others[exclude] = Scope.find_now(query, exclude)
+        scope = scope.others[exclude]
+    elif scope is None or exclude:
+        return query.cables(exclude=exclude), 1
+    return Cable.objects.filter(pk__in=scope.counted), scope.step
 
 
 FACET_NAMES = ("classification", "tag", "entity", "origin", "year", "caveat", "marking")
@@ -197,7 +318,10 @@ def count_list(query: ListQuery, *, names=FACET_NAMES, total=True):
     counts = cache_call(cache.get, key)
     if counts is None:
         counts = count_list_now(query, names=names, total=total)
-        if not counts.notices and (counts.total.exact or not total):
+        # An estimate from a sample is as good as it will get; one made because counting ran
+        # out of time is not kept.
+        settled = counts.total.exact or counts.sample_step > 1 or not total
+        if not counts.notices and settled:
             cache_call(cache.set, key, counts)
     return counts
 
@@ -221,7 +345,10 @@ def cache_key(query, names, total, archive):
 def count_list_now(query: ListQuery, *, names=FACET_NAMES, total=True):
     notices = []
     deadline = time.monotonic() + total_budget_ms() / 1000
-    result_total = count_total(query) if total else Total(None, False)
+    query.scope = Scope.find(query) if query.is_filtered else None
+    exact_total = count_total(query)
+    result_total = exact_total if total else Total(None, False)
+    step = query.scope.step if query.scope else 1
     facets = []
     year_groups = None
     for name in names:
@@ -244,9 +371,9 @@ def count_list_now(query: ListQuery, *, names=FACET_NAMES, total=True):
             facet, year_groups = facet
         if facet.truncated and name not in query.expand:
             facet.more_url = query.expanded(name)
-        if facet.combine == "and" and result_total.exact:
+        if facet.combine == "and" and exact_total.exact:
             for value in facet.chosen:
-                value["count"] = result_total.count
+                value["count"] = exact_total.count
         facets.append(facet)
     left = (deadline - time.monotonic()) * 1000
     timeline = (
@@ -256,7 +383,7 @@ def count_list_now(query: ListQuery, *, names=FACET_NAMES, total=True):
     )
     if timeline is None:
         notices.append("Timeline skipped: took too long.")
-    return Counts(result_total, facets, timeline, notices)
+    return Counts(result_total, facets, timeline, notices, step)
 
 
 def count_total(query):
@@ -264,8 +391,11 @@ def count_total(query):
     kept = archive_rows(query, "total")
     if kept is not None:
         return Total(sum(n for _, _, n in kept), True)
+    scope = scope_of(query)
+    if scope is not None:
+        return Total(scope.total, not scope.sampled)
     cables = query.cables()
-    exact = within_budget(lambda: cables.count(), budget_ms() * 2)
+    exact = None if query.is_filtered else within_budget(cables.count, budget_ms() * 2)
     if exact is not None:
         return Total(exact, True)
     if connection.vendor == "postgresql":
@@ -313,13 +443,9 @@ def classification_facet(query, limit):
     if kept is not None:
         groups = [((value, label), n) for value, label, n in kept]
     else:
-        rows = (
-            query.cables(exclude={"classification"})
-            .values("classification", "label")
-            .annotate(n=Count("pk"))
-            .order_by()
-        )
-        groups = [((row["classification"], row["label"]), row["n"]) for row in rows]
+        cables, factor = counted_cables(query, exclude={"classification"})
+        rows = counts_by(cables, "classification", "label")
+        groups = [((row["classification"], row["label"]), row["n"] * factor) for row in rows]
     levels = list(reversed(CLASSIFICATION_ORDER))
     candidates = []
     parents = {}
@@ -336,7 +462,7 @@ def classification_facet(query, limit):
     values = or_values(query, "classification", groups, candidates, matches, lambda v: "")
     for value in values:
         value["parent"] = parents.get(value["value"], "")
-    return Facet("classification", "or", values)
+    return Facet("classification", "or", values, estimated=estimated(query, {"classification"}))
 
 
 def origin_facet(query, limit):
@@ -344,12 +470,11 @@ def origin_facet(query, limit):
     if kept is not None:
         rows = [{"origin": value, "name": label, "n": n} for value, label, n in kept]
     else:
-        rows = (
-            query.cables(exclude={"origin"})
-            .values("origin")
-            .annotate(n=Count("pk"), name=Max("origin_name"))
-            .order_by()
-        )
+        cables, factor = counted_cables(query, exclude={"origin"})
+        rows = [
+            {**row, "n": row["n"] * factor}
+            for row in counts_by(cables, "origin", name=Max("origin_name"))
+        ]
     names = {row["origin"]: row["name"] for row in rows}
     names.update(query.names.get("origin", {}))
     groups = [(row["origin"], row["n"]) for row in rows]
@@ -357,14 +482,15 @@ def origin_facet(query, limit):
     values = or_values(
         query, "origin", groups, candidates, lambda g, v: g == v, lambda v: names.get(v, "")
     )
-    return truncate(Facet("origin", "or", values), limit)
+    return truncate(Facet("origin", "or", values, estimated=estimated(query, {"origin"})), limit)
 
 
 def year_facet(query, limit):
     groups = sorted(year_counts(query).items())
     candidates = [year for year, n in sorted(groups, key=lambda g: (-g[1], -g[0]))]
     values = or_values(query, "year", groups, candidates, lambda g, v: g == v, lambda v: "")
-    return truncate(Facet("year", "or", values), limit), dict(groups)
+    facet = Facet("year", "or", values, estimated=estimated(query, {"year"}))
+    return truncate(facet, limit), dict(groups)
 
 
 def truncate(facet, limit):
@@ -382,16 +508,33 @@ def year_counts(query):
     kept = archive_rows(query, "year", exclude={"year"})
     if kept is not None:
         return {int(value): n for value, _, n in kept}
-    rows = query.cables(exclude={"year"}).values("year").annotate(n=Count("pk")).order_by()
-    return {row["year"]: row["n"] for row in rows if row["year"] is not None}
+    cables, factor = counted_cables(query, exclude={"year"})
+    rows = counts_by(cables, "year")
+    return {row["year"]: row["n"] * factor for row in rows if row["year"] is not None}
+
+
+def estimated(query, exclude=()):
+    """Whether a facet whose own filters are `exclude` was counted on a sample."""
+    scope = scope_of(query)
+    if scope is None:
+        return False
+    chosen = tuple(sorted(key for key in exclude if key in query.values))
+    if chosen:
+        other = scope.others.get(chosen)
+        return bool(other and other.step > 1)
+    return scope.step > 1
 
 
 # "And" facets: counted within the current list through the many-to-many rows.
 
 
 def current_ids(query):
-    """The filtered cables as a subquery of ids, or None when nothing is filtered."""
-    return query.cables().values("pk") if query.is_filtered else None
+    """(ids, factor): the filtered cables' ids to count (or a subquery of them) and what each
+    stands for; (None, 1) when nothing is filtered."""
+    scope = scope_of(query)
+    if scope is not None:
+        return scope.counted, scope.step
+    return (query.cables().values("pk") if query.is_filtered else None), 1
 
 
 def and_values(query, name, rows, limit, labels):
@@ -416,49 +559,61 @@ def and_values(query, name, rows, limit, labels):
                 "toggle_url": query.toggled(name, code),
             }
         )
-    facet = Facet(name, "and", values, truncated=len(rows) > limit)
-    return facet
+    return Facet(name, "and", values, truncated=len(rows) > limit, estimated=estimated(query))
 
 
 def tag_facet(query, limit):
     chosen = query.values.get("tag", [])
-    ids = current_ids(query)
+    ids, factor = current_ids(query)
     if ids is None:
         # The whole archive: the counts the importer keeps on each tag.
         tags = Tag.objects.filter(cable_count__gt=0).order_by("-cable_count", "code")
         rows = [(t.code, t.meaning, t.cable_count) for t in tags[: limit + 1]]
     else:
-        counted = (
-            CableTag.objects.filter(cable_id__in=ids)
-            .exclude(tag__code__in=chosen)
-            .values("tag__code", "tag__meaning")
-            .annotate(n=Count("cable_id"))
-            .order_by("-n", "tag__code")[: limit + 1]
+        # Counted per tag id from the (cable, tag) index alone; the codes of the top ones after.
+        counted = counts_by(
+            CableTag.objects.filter(cable_id__in=ids).exclude(
+                tag_id__in=Tag.objects.filter(code__in=chosen).values("pk")
+            ),
+            "tag_id",
         )
-        rows = [(row["tag__code"], row["tag__meaning"], row["n"]) for row in counted]
+        tags = Tag.objects.in_bulk([row["tag_id"] for row in counted])
+        top = sorted(
+            ((tags[row["tag_id"]], row["n"]) for row in counted if row["tag_id"] in tags),
+            key=lambda item: (-item[1], item[0].code),
+        )[: limit + 1]
+        rows = [(tag.code, tag.meaning, n * factor) for tag, n in top]
     return and_values(query, "tag", rows, limit, query.names.get("tag", {}))
 
 
 def entity_facet(query, limit):
     """The people, organisations and places most named in the list: cables per entity."""
-    ids = current_ids(query)
+    ids, factor = current_ids(query)
     if ids is None:
         # The whole archive: the counts the importer keeps on each entity.
         entities = Entity.objects.listed().order_by("-cable_count", "slug")
         rows = [(e.slug, e.name, e.cable_count) for e in entities[: limit + 1]]
     else:
         chosen = list(query.filterset.form.entity_ids.values())
-        counted = (
+        # Each cable once per entity: the distinct (cable, entity) pairs come in the order of
+        # mention_cable_entity_idx, then one count per entity. COUNT(DISTINCT cable_id) per
+        # entity sorts every mention instead: 3 to 10 times slower on both databases.
+        pairs = (
             Mention.objects.filter(cable_id__in=ids)
             .exclude(entity_id__in=chosen)
-            .values("entity_id")
-            .annotate(n=Count("cable_id", distinct=True))
-            .order_by("-n", "entity_id")[: limit + 1]
+            .values("cable_id", "entity_id")
+            .order_by()
+            .distinct()
         )
-        counts = [(row["entity_id"], row["n"]) for row in counted]
+        counts = fetch_rows(
+            pairs,
+            "SELECT entity_id, COUNT(*) AS n FROM ({}) pairs GROUP BY entity_id "
+            "ORDER BY n DESC, entity_id LIMIT %s",
+            [limit + 1],
+        )
         entities = Entity.objects.in_bulk([entity_id for entity_id, _ in counts])
         rows = [
-            (entities[entity_id].slug, entities[entity_id].name, n)
+            (entities[entity_id].slug, entities[entity_id].name, n * factor)
             for entity_id, n in counts
             if entity_id in entities
         ]
@@ -472,16 +627,16 @@ def caveat_facet(query, limit):
         rows = sorted(kept, key=lambda row: (-row[2], row[0]))[: limit + 1]
         return and_values(query, "caveat", rows, limit, query.names.get("caveat", {}))
     through = Cable.caveats.through.objects.all()
-    ids = current_ids(query)
+    ids, factor = current_ids(query)
     if ids is not None:
         through = through.filter(cable_id__in=ids)
-    counted = (
-        through.exclude(caveat__code__in=chosen)
-        .values("caveat__code", "caveat__meaning")
-        .annotate(n=Count("cable_id"))
-        .order_by("-n", "caveat__code")[: limit + 1]
+    counted = counts_by(
+        through.exclude(caveat__code__in=chosen), "caveat__code", meaning=Max("caveat__meaning")
     )
-    rows = [(row["caveat__code"], row["caveat__meaning"], row["n"]) for row in counted]
+    counted.sort(key=lambda row: (-row["n"], row["caveat__code"]))
+    rows = [
+        (row["caveat__code"], row["meaning"], row["n"] * factor) for row in counted[: limit + 1]
+    ]
     return and_values(query, "caveat", rows, limit, query.names.get("caveat", {}))
 
 
@@ -494,18 +649,17 @@ def marking_facet(query, limit):
         rows = [(level, MARKING_NAMES[level], kept[level]) for level in wanted if kept.get(level)]
         rows.sort(key=lambda row: -row[2])
         return and_values(query, "marking", rows, limit, MARKING_NAMES)
-    counts = query.cables().aggregate(
-        **{
-            f"level_{level}": Count(
-                "pk", filter=Q(pk__in=Paragraph.objects.filter(level=level).values("cable_id"))
-            )
-            for level in wanted
-        }
-    )
+    ids, factor = current_ids(query)
+    paragraphs = Paragraph.objects.filter(level__in=wanted)
+    if ids is not None:
+        paragraphs = paragraphs.filter(cable_id__in=ids)
+    # Each cable once per level, from paragraph_cable_level_idx alone, then one count per level.
+    pairs = paragraphs.values("cable_id", "level").order_by().distinct()
+    counts = dict(fetch_rows(pairs, "SELECT level, COUNT(*) FROM ({}) pairs GROUP BY level"))
     rows = [
-        (level, MARKING_NAMES[level], counts[f"level_{level}"])
+        (level, MARKING_NAMES[level], counts[level] * factor)
         for level in wanted
-        if counts[f"level_{level}"]
+        if counts.get(level)
     ]
     rows.sort(key=lambda row: -row[2])
     return and_values(query, "marking", rows, limit, MARKING_NAMES)
@@ -537,8 +691,9 @@ def build_timeline(query, year_groups=None):
         if kept is not None:
             counts = {int(v) % 100: n for v, _, n in kept if int(v) // 100 == year and int(v) % 100}
         else:
-            rows = query.cables(exclude={"month"}).values("month").annotate(n=Count("pk"))
-            counts = {row["month"]: row["n"] for row in rows.order_by() if row["month"]}
+            cables, factor = counted_cables(query, exclude={"month"})
+            rows = counts_by(cables, "month")
+            counts = {row["month"]: row["n"] * factor for row in rows if row["month"]}
         periods = [
             (
                 month,
@@ -551,6 +706,7 @@ def build_timeline(query, year_groups=None):
         ]
         unit, title = "month", f"Cables per month in {year}"
         zoom_out = query.replaced(year=None, month=None)
+        sampled = estimated(query, {"month"})
     else:
         counts = year_counts(query) if year_groups is None else year_groups
         if not counts:
@@ -561,7 +717,8 @@ def build_timeline(query, year_groups=None):
             for year in span
         ]
         unit, title, zoom_out = "year", "Cables per year", None
-    return draw(unit, title, periods, counts) | {"zoom_out_url": zoom_out}
+        sampled = estimated(query, {"year"})
+    return draw(unit, title, periods, counts) | {"zoom_out_url": zoom_out, "estimated": sampled}
 
 
 def draw(unit, title, periods, counts):
@@ -607,6 +764,7 @@ def timeline_json(timeline):
         return None
     return {
         "unit": timeline["unit"],
+        "estimated": timeline.get("estimated", False),
         "bars": [
             {"period": bar["period"], "count": bar["count"], "url": bar["url"]}
             for bar in timeline["bars"]
@@ -656,6 +814,10 @@ class ArchiveCounts:
         return self._rows.get(facet, [])
 
 
+def archive_total(archive):
+    return sum(n for _, _, n in archive.rows("total"))
+
+
 def archive_rows(query, facet, exclude=()):
     """[(value, label, cables)] over the whole archive, when the importer's counts hold and the
     query has no filter but those in `exclude`; None means: count now."""
@@ -668,7 +830,8 @@ def archive_rows(query, facet, exclude=()):
 def refresh_archive_counts(changed=True):
     """After an import: the whole archive's counts per facet value, in set-based statements,
     and a new archive version when the import changed something (so cached counts of the old
-    version are no longer read). An import that changed nothing keeps both."""
+    version are no longer read), and on PostgreSQL the planner's statistics. An import that
+    changed nothing keeps all three."""
     cable = Cable._meta.db_table
     caveats = Cable.caveats.through._meta
     caveat = Cable.caveats.field.related_model._meta.db_table
@@ -704,6 +867,12 @@ def refresh_archive_counts(changed=True):
             set_state(cursor, "counted_at", last_id)
         if changed:
             set_state(cursor, "version", state.get("version", 0) + 1)
+    if changed and connection.vendor == "postgresql":
+        # The planner's statistics for the tables the import filled: without them PostgreSQL
+        # guesses every row count, and picks plans that are 2 to 5 times slower, until
+        # autovacuum gets to the tables (minutes later, or never when it is off).
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
 
 
 def set_state(cursor, name, value):

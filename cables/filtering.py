@@ -221,14 +221,12 @@ class ListFilterForm(forms.Form):
             self.add_error("to", f"The end date {end} is before the start date {start}.")
         self.names = {}
         self.entity_ids = {}
+        self.tag_ids = {}
+        self.caveat_ids = {}
         lookups = {
             "entity": self.entity_lookup,
-            "tag": lambda codes: dict(
-                Tag.objects.filter(code__in=codes).values_list("code", "meaning")
-            ),
-            "caveat": lambda codes: dict(
-                Caveat.objects.filter(code__in=codes).values_list("code", "meaning")
-            ),
+            "tag": self.tag_lookup,
+            "caveat": self.caveat_lookup,
             "origin": lambda codes: dict(
                 Cable.objects.filter(origin__in=codes)
                 .values("origin")
@@ -257,6 +255,23 @@ class ListFilterForm(forms.Form):
                     + ".",
                 )
         return cleaned
+
+    def tag_lookup(self, codes):
+        """{code: meaning}; remembers each tag's id."""
+        return self.codes_lookup(Tag, codes, self.tag_ids)
+
+    def caveat_lookup(self, codes):
+        return self.codes_lookup(Caveat, codes, self.caveat_ids)
+
+    @staticmethod
+    def codes_lookup(model, codes, ids):
+        found = {}
+        for code, pk, meaning in model.objects.filter(code__in=codes).values_list(
+            "code", "pk", "meaning"
+        ):
+            ids[code] = pk
+            found[code] = meaning
+        return found
 
     def entity_lookup(self, slugs):
         """{slug: name}; remembers each entity's id (an entity merged into another: the other's)."""
@@ -345,10 +360,10 @@ class CableFilter(django_filters.FilterSet):
         return queryset
 
     def filter_search(self, queryset, name, value):
-        return queryset.filter(pk__in=search_subquery(value))
+        return queryset.with_ids_in(search_subquery(value))
 
     def filter_tags(self, queryset, name, codes):
-        return queryset.tagged_with_all(codes)
+        return queryset.tagged_with_all_ids([self.form.tag_ids[code] for code in codes])
 
     def filter_entities(self, queryset, name, slugs):
         ids = self.form.entity_ids
@@ -356,7 +371,7 @@ class CableFilter(django_filters.FilterSet):
 
     def filter_caveats(self, queryset, name, codes):
         for code in codes:
-            queryset = queryset.with_caveat(code)
+            queryset = queryset.with_caveat_id(self.form.caveat_ids[code])
         return queryset
 
     def filter_markings(self, queryset, name, levels):
@@ -453,9 +468,11 @@ class ListQuery:
     def is_filtered(self):
         return bool(self.values)
 
-    def cables(self, exclude=()):
-        """The matching cables, unordered; `exclude` leaves out some filters (for facets)."""
-        return self.filterset.filter_queryset(Cable.objects.all(), exclude=exclude)
+    def cables(self, exclude=(), *, walking=False):
+        """The matching cables, unordered; `exclude` leaves out some filters (for facets);
+        `walking` for one page in date order (CableQuerySet.walking)."""
+        cables = Cable.objects.walking() if walking else Cable.objects.all()
+        return self.filterset.filter_queryset(cables, exclude=exclude)
 
     # Links: every state of the list is a URL.
 
@@ -633,15 +650,19 @@ class Page:
     offset: int | None  # the 0-based position of the first row, when known
 
 
-def fetch_page(query, queryset):
-    """One page of results in one query: keyset after/before a cursor, or a bounded offset."""
+def fetch_page(query, decorate=lambda cables: cables):
+    """One page of results in one query: keyset after/before a cursor, or a bounded offset.
+
+    `decorate(cables)` adds to a queryset what the page shows of each cable (only(), prefetches).
+    """
+    queryset = decorate(query.cables(walking=True))
     sort = query.sort
     rank = search_rank(query.search) if sort == "relevance" else None
     if rank is not None:
         if search.backend() == "scan":
             rows = list(queryset.order_by(rank.desc(), "reference_id")[offset_slice(query.page)])
         else:
-            rows = relevance_rows(queryset, query.search, offset_slice(query.page))
+            rows = relevance_rows(query, decorate, offset_slice(query.page))
         return offset_page(query, rows)
     if query.before:
         rows = list(
@@ -673,21 +694,29 @@ def fetch_page(query, queryset):
     return offset_page(query, rows)
 
 
-def relevance_rows(queryset, text, window):
+def relevance_rows(query, decorate, window):
     """The rows of `window` in relevance order, with the cost bounded whatever the search.
 
     search.ranked_candidates scores the cables of (at most RANK_CANDIDATES) matching
     paragraphs in one pass; those that pass the page's filters come first, best first (ties by
     reference_id); every other matching cable follows by reference_id, as a cable whose rank is
     0 did before. A search matching fewer paragraphs than that is ranked exactly.
+
+    When every candidate matches the search (search.candidates_match: one word or phrase per
+    alternative, nothing excluded), only the other filters are tested on them: the search is
+    not run again over the whole archive to confirm what the candidates already show.
     """
+    text = query.search
     scores = dict(search.ranked_candidates(text)[0])
+    passing = query.cables(exclude={"q"}) if search.candidates_match(text) else query.cables()
     ranked = sorted(
-        queryset.filter(pk__in=list(scores)).values_list("pk", "reference_id").order_by(),
+        passing.filter(pk__in=list(scores)).values_list("pk", "reference_id").order_by(),
         key=lambda row: (-scores[row[0]], row[1]),
     )
     wanted = [pk for pk, _ in ranked[window]]
-    rows = {cable.pk: cable for cable in queryset.filter(pk__in=wanted)} if wanted else {}
+    found = decorate(Cable.objects.filter(pk__in=wanted)) if wanted else []
+    rows = {cable.pk: cable for cable in found}
+    queryset = decorate(query.cables())
     result = [rows[pk] for pk in wanted if pk in rows]
     for cable in result:
         cable.search_rank = scores[cable.pk]

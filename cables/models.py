@@ -4,8 +4,11 @@ Filled by `import_cables`; read by the web layer. Every index says which query i
 """
 
 from django.db import models
+from django.db.models import F
 from django.db.models.functions import Upper
 from django.urls import reverse
+
+from cables.sql import Unindexed
 
 
 class Classification(models.TextChoices):
@@ -31,6 +34,33 @@ class PortionLevel(models.TextChoices):
 
 
 class CableQuerySet(models.QuerySet):
+    walk = False  # see walking()
+
+    def _clone(self):
+        clone = super()._clone()
+        clone.walk = self.walk
+        return clone
+
+    def walking(self):
+        """For one page in date order: on SQLite, the id filters below test each cable met
+        while walking the date index (cable_created_idx) instead of driving the query from
+        every matching id, all of them then sorted. For a tag on 31,000 of 50,000 cables:
+        55 ms before, 3 ms now; at worst the walk reads the whole index, without the rows."""
+        clone = self._clone()
+        clone.walk = True
+        return clone
+
+    def with_ids_in(self, ids):
+        """Cables whose id is among `ids` (a subquery): every id filter goes through here."""
+        if not self.walk:
+            return self.filter(pk__in=ids)
+        walked = (
+            self
+            if "walked_id" in self.query.annotations
+            else self.alias(walked_id=Unindexed(F("pk")))
+        )
+        return walked.filter(walked_id__in=ids)
+
     def classified_at_least(self, classification):
         """Cables at this classification level or above ("SECRET" gives SECRET and TOP SECRET)."""
         levels = CLASSIFICATION_ORDER[CLASSIFICATION_ORDER.index(classification) :]
@@ -40,8 +70,19 @@ class CableQuerySet(models.QuerySet):
         """Cables carrying every one of these TAGS: one subquery per tag, no join, no DISTINCT."""
         queryset = self
         for code in codes:
-            queryset = queryset.filter(
-                pk__in=CableTag.objects.filter(tag__code=code).values("cable_id")
+            queryset = queryset.with_ids_in(
+                CableTag.objects.filter(tag__code=code).values("cable_id")
+            )
+        return queryset
+
+    def tagged_with_all_ids(self, tag_ids):
+        """The same, by tag id: the ids are written into the query, so that PostgreSQL plans
+        with that tag's own number of cables (its statistics), not the average tag's: for a
+        tag on most cables it then walks the date index instead of sorting them all."""
+        queryset = self
+        for tag_id in tag_ids:
+            queryset = queryset.with_ids_in(
+                CableTag.objects.filter(tag_id=tag_id).values("cable_id")
             )
         return queryset
 
@@ -49,18 +90,24 @@ class CableQuerySet(models.QuerySet):
         """Cables naming every one of these entities: one subquery per entity, like TAGS."""
         queryset = self
         for entity_id in entity_ids:
-            queryset = queryset.filter(
-                pk__in=Mention.objects.filter(entity_id=entity_id).values("cable_id")
+            queryset = queryset.with_ids_in(
+                Mention.objects.filter(entity_id=entity_id).values("cable_id")
             )
         return queryset
 
     def with_paragraph_marked(self, level):
         """Cables with at least one paragraph at this portion level, e.g. "S"."""
-        return self.filter(pk__in=Paragraph.objects.filter(level=level).values("cable_id"))
+        return self.with_ids_in(Paragraph.objects.filter(level=level).values("cable_id"))
 
     def with_caveat(self, code):
-        return self.filter(
-            pk__in=Cable.caveats.through.objects.filter(caveat__code=code).values("cable_id")
+        return self.with_ids_in(
+            Cable.caveats.through.objects.filter(caveat__code=code).values("cable_id")
+        )
+
+    def with_caveat_id(self, caveat_id):
+        """By id, written into the query for PostgreSQL's statistics, as tagged_with_all_ids."""
+        return self.with_ids_in(
+            Cable.caveats.through.objects.filter(caveat_id=caveat_id).values("cable_id")
         )
 
 
@@ -220,6 +267,9 @@ class Paragraph(models.Model):
         indexes = [
             # The marking filter: cables with at least one paragraph at a level.
             models.Index(fields=["level", "cable"], name="paragraph_level_cable_idx"),
+            # The marking facet: the levels of the paragraphs of the cables counted, read from
+            # the index alone (the table rows hold the text).
+            models.Index(fields=["cable", "level"], name="paragraph_cable_level_idx"),
         ]
 
     def __str__(self):

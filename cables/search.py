@@ -31,6 +31,7 @@ or all in its subject line, and none of that alternative's excluded words is any
 
 from __future__ import annotations
 
+import contextlib
 import html
 import logging
 import re
@@ -38,12 +39,13 @@ import unicodedata
 from dataclasses import dataclass
 
 from django.core import checks
-from django.db import connection
-from django.db.models import F, FloatField, Func, Q
+from django.db import connection, transaction
+from django.db.models import BooleanField, F, FloatField, Func, Q
 from django.db.models.expressions import RawSQL
 from django.utils.safestring import SafeString, mark_safe
 
 from cables.models import Cable, Paragraph
+from cables.sql import Unindexed
 
 logger = logging.getLogger(__name__)
 
@@ -382,14 +384,23 @@ def check_search_index(app_configs=None, databases=None, **kwargs):
 
 
 def _paragraph_match(expression):
-    """Paragraph ids matching a SearchQuery-made expression (already safe), as SQL + params."""
-    kind = backend()
-    if kind == "postgresql":
+    """A filter() condition for paragraphs matching a SearchQuery-made (already safe) expression.
+
+    PostgreSQL: the test on the paragraph's own vector, so that a query reads each paragraph
+    once (`id IN (SELECT id … WHERE search_vector @@ …)` joined the table to itself: 3 times
+    slower for a common word) and, per cable, tests only that cable's paragraphs. SQLite: the
+    rowids the FTS5 index gives.
+    """
+    if backend() == "postgresql":
         return RawSQL(
-            "SELECT id FROM cables_paragraph "
-            "WHERE search_vector @@ websearch_to_tsquery('english', %s)",
+            "search_vector @@ websearch_to_tsquery('english', %s)",
             [expression],
+            output_field=BooleanField(),
         )
+    return Q(pk__in=_fts5_rowids(expression))
+
+
+def _fts5_rowids(expression):
     return RawSQL(f"SELECT rowid FROM {PARAGRAPH_FTS} WHERE {PARAGRAPH_FTS} MATCH %s", [expression])
 
 
@@ -421,27 +432,48 @@ def _expression(query_or_alternative):
     )
 
 
-def filter_paragraphs(queryset, query):
-    """The paragraphs of `queryset` that match: all of an alternative's words, none excluded."""
+def filter_paragraphs(queryset, query, *, among=None):
+    """The paragraphs of `queryset` that match: all of an alternative's words, none excluded.
+
+    `among`: ids of the only cables whose paragraphs to test (a sample; see _cables_matching).
+    """
     query = parse_query(query)
+    if among is not None:
+        queryset = queryset.filter(cable_id__in=among)
     if backend() == "scan":
         condition = Q(pk__in=[])
         for alternative in query.alternatives:
             condition |= _scan_condition("text", alternative)
         return queryset.filter(condition)
-    return queryset.filter(pk__in=_paragraph_match(_expression(query)))
+    return _matching_paragraphs(queryset, _expression(query), sampled=among is not None)
 
 
-def _cables_matching(expression, paragraphs=None):
-    """Q: cables with a paragraph (of `paragraphs`) or a subject matching the expression."""
-    paragraphs = Paragraph.objects.all() if paragraphs is None else paragraphs
-    return Q(pk__in=paragraphs.filter(pk__in=_paragraph_match(expression)).values("cable_id")) | Q(
-        pk__in=_subject_match(expression)
-    )
+def _matching_paragraphs(paragraphs, expression, *, sampled=False):
+    if sampled and backend() == "fts5":
+        # The sample's paragraphs drive the loop; the index's rowids are only looked up.
+        rowids = _fts5_rowids(expression)
+        return paragraphs.alias(row=Unindexed(F("pk"))).filter(row__in=rowids)
+    return paragraphs.filter(_paragraph_match(expression))
 
 
-def cable_condition(query):
-    """A Q object for cables matching the search: usable in filter(), exclude() or Q algebra."""
+def _cables_matching(expression, among=None):
+    """Q: cables with a paragraph or a subject matching the expression.
+
+    `among`: ids of the only cables to test (a sample of a big archive): their paragraphs are
+    looked up and tested, so that the cost follows the sample, not the number of matches.
+    """
+    paragraphs = Paragraph.objects.all()
+    if among is not None:
+        paragraphs = paragraphs.filter(cable_id__in=among)
+    paragraphs = _matching_paragraphs(paragraphs, expression, sampled=among is not None)
+    return Q(pk__in=paragraphs.values("cable_id")) | Q(pk__in=_subject_match(expression))
+
+
+def cable_condition(query, *, among=None):
+    """A Q object for cables matching the search: usable in filter(), exclude() or Q algebra.
+
+    `among`: see _cables_matching (the result is then only right for those cables).
+    """
     query = parse_query(query)
     condition = Q(pk__in=[])
     for alternative in query.alternatives:
@@ -456,10 +488,10 @@ def cable_condition(query):
                     pk__in=Paragraph.objects.filter(text__iregex=term.pattern()).values("cable_id")
                 ) & ~Q(subject__iregex=term.pattern())
         else:
-            found = _cables_matching(_expression(Alternative(alternative.required)))
+            found = _cables_matching(_expression(Alternative(alternative.required)), among)
             if alternative.excluded:
                 excluded = SearchQuery(tuple(Alternative((t,)) for t in alternative.excluded))
-                found &= ~_cables_matching(_expression(excluded))
+                found &= ~_cables_matching(_expression(excluded), among)
         condition |= found
     return condition
 
@@ -576,6 +608,16 @@ def ranked_candidates(query, limit=RANK_CANDIDATES):
     Only the first `limit` matching paragraphs are scored (`complete` tells whether that was
     all of them): the cost is bounded whatever the search. Returns (rows, complete).
     """
+    paragraphs, complete = candidate_paragraphs(query, limit)
+    best = {}
+    for _, cable_id, score in paragraphs:
+        best[cable_id] = max(score, best.get(cable_id, score))
+    return sorted(best.items(), key=lambda item: -item[1]), complete
+
+
+def candidate_paragraphs(query, limit=RANK_CANDIDATES):
+    """[(paragraph_id, cable_id, score)] of the first `limit` matching paragraphs, scored in
+    one statement, and whether those were all of them (see ranked_candidates)."""
     query = parse_query(query)
     kind = backend()
     if kind == "scan":
@@ -583,25 +625,75 @@ def ranked_candidates(query, limit=RANK_CANDIDATES):
     positive = _positive(query)
     if kind == "postgresql":
         sql = (
-            "SELECT cable_id, max(ts_rank_cd(search_vector, websearch_to_tsquery('english', %s), "
-            "1)) AS score, count(*) FROM (SELECT cable_id, search_vector FROM cables_paragraph "
-            "WHERE search_vector @@ websearch_to_tsquery('english', %s) LIMIT %s) p "
-            "GROUP BY cable_id"
+            "SELECT id, cable_id, ts_rank_cd(search_vector, websearch_to_tsquery('english', %s), "
+            "1) FROM (SELECT id, cable_id, search_vector FROM cables_paragraph "
+            "WHERE search_vector @@ websearch_to_tsquery('english', %s) LIMIT %s) p"
         )
         params = [positive.websearch(), positive.websearch(), limit + 1]
     else:
+        # One statement, so that FTS5 counts each word's rows (bm25's weights) once.
         sql = (
-            "SELECT p.cable_id, max(m.score), count(*) FROM ("
+            "SELECT m.id, p.cable_id, m.score FROM ("
             f"SELECT rowid AS id, -bm25({PARAGRAPH_FTS}) AS score FROM {PARAGRAPH_FTS} "
             f"WHERE {PARAGRAPH_FTS} MATCH %s LIMIT %s) m "
-            "JOIN cables_paragraph p ON p.id = m.id GROUP BY p.cable_id"
+            "JOIN cables_paragraph p ON p.id = m.id"
         )
         params = [positive.fts5(), limit + 1]
+    # (Not on SQLite, whose transactions here start by taking the write lock.)
+    block = transaction.atomic() if kind == "postgresql" else contextlib.nullcontext()
+    with block, connection.cursor() as cursor:
+        if kind == "postgresql":
+            # The same first paragraphs on every request, in the table's order: a sequential
+            # scan otherwise starts wherever a concurrent one is (synchronized scans), and
+            # parallel workers return rows in any order; either way the page changed from one
+            # request to the next. (ORDER BY id would sort every match: 100 ms for a phrase.)
+            cursor.execute("SET LOCAL synchronize_seqscans = off")
+            cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
+        cursor.execute(sql, params)
+        rows = [(pk, cable_id, float(score or 0)) for pk, cable_id, score in cursor.fetchall()]
+    return rows, len(rows) <= limit
+
+
+def is_broad(query, limit=None):
+    """Whether finding every matching cable means reading more than `limit` (RANK_CANDIDATES)
+    paragraphs: those with all the words of an alternative, and those with an excluded word.
+    Then its cables are too many to find in a page's time (cables.facets samples them)."""
+    query = parse_query(query)
+    limit = RANK_CANDIDATES if limit is None else limit
+    kind = backend()
+    if kind == "scan":
+        return False
+    expression = SearchQuery(
+        tuple(Alternative(alternative.required) for alternative in query.alternatives)
+        + tuple(Alternative((term,)) for a in query.alternatives for term in a.excluded)
+    )
+    if kind == "postgresql":
+        sql = (
+            "SELECT count(*) FROM (SELECT 1 FROM cables_paragraph "
+            "WHERE search_vector @@ websearch_to_tsquery('english', %s) LIMIT %s) p"
+        )
+        params = [expression.websearch(), limit + 1]
+    else:
+        sql = (
+            f"SELECT count(*) FROM (SELECT 1 FROM {PARAGRAPH_FTS} "
+            f"WHERE {PARAGRAPH_FTS} MATCH %s LIMIT %s)"
+        )
+        params = [expression.fts5(), limit + 1]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        rows = cursor.fetchall()
-    complete = sum(row[2] for row in rows) <= limit
-    return [(cable_id, float(score or 0)) for cable_id, score, _ in rows], complete
+        return cursor.fetchone()[0] > limit
+
+
+def candidates_match(query):
+    """Whether every cable ranked_candidates gives matches the search: so when its paragraphs
+    are tested for one word or phrase per alternative, nothing excluded (`government`,
+    `"prime minister"`, `iran or iraq`). Otherwise a candidate may lack a word or hold an
+    excluded one, and must be tested."""
+    query = parse_query(query)
+    return all(
+        len(alternative.required) == 1 and not alternative.excluded
+        for alternative in query.alternatives
+    )
 
 
 def rank_cables(queryset, query):
@@ -731,24 +823,46 @@ def _page_paragraph_scores(ids, query):
                 [_positive(query).websearch(), ids, query.websearch()],
             )
             return {pk: float(score) for pk, score in cursor.fetchall()}
-        placeholders = ", ".join(["%s"] * len(ids))
-        cursor.execute(
-            f"SELECT rowid FROM {PARAGRAPH_FTS} WHERE {PARAGRAPH_FTS} MATCH %s "
-            f"AND rowid IN ({placeholders})",
-            [query.fts5(), *ids],
-        )
-        matching = {row[0] for row in cursor.fetchall()}
-        if not matching:
-            return {}
-        placeholders = ", ".join(["%s"] * len(matching))
-        cursor.execute(
-            f"SELECT rowid, -bm25({PARAGRAPH_FTS}) FROM {PARAGRAPH_FTS} "
-            f"WHERE {PARAGRAPH_FTS} MATCH %s AND rowid IN ({placeholders})",
-            [_positive(query).fts5(), *matching],
-        )
-        scores = dict.fromkeys(matching, 0.0)
-        scores.update({pk: float(score) for pk, score in cursor.fetchall()})
-        return scores
+    select = f"SELECT rowid FROM {PARAGRAPH_FTS} WHERE {PARAGRAPH_FTS} MATCH %s"
+    matching = {row[0] for row in _fts5_among(select, query.fts5(), ids)}
+    # The scores ranking gave them. FTS5's bm25 weighs each word by the number of rows that hold
+    # it, counted anew for every rowid asked for: scoring a page's paragraphs by rowid took a
+    # second for a common word. A cable beyond the candidates (a broad search in date order)
+    # shows its first matching paragraph.
+    scores = dict.fromkeys(matching, 0.0)
+    if matching:
+        ranked = candidate_paragraphs(query)[0]
+        scores.update({pk: score for pk, _, score in ranked if pk in matching})
+    return scores
+
+
+# Arms of one UNION ALL, below SQLite's limit of 500 (SQLITE_MAX_COMPOUND_SELECT).
+RANGES_PER_QUERY = 200
+
+
+def _fts5_among(select, expression, ids):
+    """The rows of an FTS5 `select` (… MATCH %s) among these rowids only.
+
+    FTS5 answers `rowid IN (…)` by searching the word's whole list of rows once per id: for a
+    common word and a page's 700 paragraphs, a second. A rowid range is one seek, and a page's
+    paragraph ids come in runs (the paragraphs of one cable): one range per run.
+    """
+    runs = []
+    for pk in sorted(ids):
+        if runs and pk == runs[-1][1] + 1:
+            runs[-1][1] = pk
+        else:
+            runs.append([pk, pk])
+    rows = []
+    with connection.cursor() as cursor:
+        for start in range(0, len(runs), RANGES_PER_QUERY):
+            chunk = runs[start : start + RANGES_PER_QUERY]
+            cursor.execute(
+                " UNION ALL ".join([f"{select} AND rowid BETWEEN %s AND %s"] * len(chunk)),
+                [value for low, high in chunk for value in (expression, low, high)],
+            )
+            rows += cursor.fetchall()
+    return rows
 
 
 def best_snippets(cable_ids, query):

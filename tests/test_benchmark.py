@@ -1,12 +1,22 @@
-"""The benchmark command end to end on a tiny corpus: every section, every URL, the counts."""
+"""The benchmark command end to end on a tiny corpus: every section, every URL, the counts;
+and --serve-only, which times the pages of a database already imported."""
 
+import io
 import json
+import os
+import sqlite3
+import subprocess
+import sys
 
+import psycopg
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import connection
 
+from cables.benchmarking.generator import generate_corpus
 from cables.benchmarking.urls import URLS
+from cables.management.commands.benchmark import default_postgres_url
+from tests.conftest import PROJECT_DIR
 
 pytestmark = pytest.mark.django_db
 
@@ -50,7 +60,102 @@ def test_benchmark_writes_every_section(tmp_path):
         assert [url["name"] for url in urls] == [name for name, _, _ in URLS]
         for url in urls:
             assert url["requests"] >= 1
-            for key in ("p50_ms", "p95_ms", "p99_ms"):
+            for key in ("first_ms", "p50_ms", "p95_ms", "p99_ms"):
                 assert isinstance(url[key], float | int)
         home = next(url for url in urls if url["name"] == "home")
         assert home["errors"] == 0, home
+
+
+def imported_database(kind, tmp_path):
+    """A database holding 40 generated cables, imported as a user would: (url, drop)."""
+    corpus = tmp_path / "corpus"
+    generate_corpus(corpus, cables=40, seed=3)
+    if kind == "sqlite":
+        url, drop = f"sqlite:///{tmp_path / 'archive.sqlite3'}", lambda: None
+    else:
+        name = f"cable_archive_serve_test_{tmp_path.name[-12:].lower()}"
+        admin = default_postgres_url()
+        with psycopg.connect(admin, autocommit=True) as server:
+            server.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            server.execute(f'CREATE DATABASE "{name}"')
+
+        def drop():
+            with psycopg.connect(admin, autocommit=True) as server:
+                server.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+        url = admin.rsplit("/", 1)[0] + f"/{name}"
+    env = {**os.environ, "DATABASE_URL": url}
+    for command in (["migrate", "-v", "0"], ["import_cables", str(corpus), "--quiet"]):
+        subprocess.run(
+            [sys.executable, str(PROJECT_DIR / "manage.py"), *command],
+            env=env,
+            cwd=PROJECT_DIR,
+            check=True,
+            capture_output=True,
+        )
+    return url, drop
+
+
+def cable_count(url):
+    if url.startswith("sqlite"):
+        with sqlite3.connect(url.removeprefix("sqlite:///")) as database:
+            return database.execute("SELECT COUNT(*) FROM cables_cable").fetchone()[0]
+    with psycopg.connect(url) as database:
+        return database.execute("SELECT COUNT(*) FROM cables_cable").fetchone()[0]
+
+
+def test_serve_only_times_an_imported_database_and_leaves_it_as_it_was(tmp_path):
+    kinds = ["sqlite"] + (["postgres"] if connection.vendor == "postgresql" else [])
+    made = {kind: imported_database(kind, tmp_path / kind) for kind in kinds}
+    output = tmp_path / "results.json"
+    printed = io.StringIO()
+    try:
+        call_command(
+            "benchmark",
+            "--serve-only",
+            *[arg for url, _ in made.values() for arg in ("--database-url", url)],
+            requests=2,
+            seconds_per_url=5,
+            output=str(output),
+            stdout=printed,
+            stderr=io.StringIO(),
+        )
+        results = json.loads(output.read_text())
+        assert "parse" not in results
+        assert set(results["databases"]) == set(kinds)
+        for kind, (url, _) in made.items():
+            data = results["databases"][kind]
+            assert "import" not in data
+            assert data["cables"] == 40
+            assert cable_count(url) == 40  # nothing imported, nothing dropped
+            urls = data["web"]["urls"]
+            assert [url["name"] for url in urls] == [name for name, _, _ in URLS]
+            for measured in urls:
+                # The first request is timed on its own, beside the repeated ones.
+                assert measured["first_ms"] > 0
+                assert measured["requests"] == 2
+            home = next(url for url in urls if url["name"] == "home")
+            assert home["errors"] == 0 and home["first_status"] == "200", home
+    finally:
+        for _, drop in made.values():
+            drop()
+    text = printed.getvalue()
+    assert "first ms" in text and "p95 ms" in text
+    assert "import:" not in text
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (["--serve-only"], "needs a --database-url"),
+        (["--database-url", "sqlite:////nowhere/archive.sqlite3"], "add --serve-only"),
+        (
+            ["--serve-only", "--database-url", "sqlite:////nowhere/archive.sqlite3"],
+            "no SQLite database at /nowhere/archive.sqlite3",
+        ),
+        (["--serve-only", "--database-url", "mysql://localhost/cables"], "sqlite:/// or postgres"),
+    ],
+)
+def test_serve_only_says_what_is_missing(arguments, message):
+    with pytest.raises(CommandError, match=message):
+        call_command("benchmark", *arguments)

@@ -93,3 +93,12 @@ def test_partial_counts_are_not_cached(client, settings):
     again = client.get("/cables/?origin=BAKU&format=json").json()
     if body["notices"]:
         assert not again["notices"]
+
+
+def test_paragraph_search_counts_are_cached(client, corpus, django_assert_max_num_queries):
+    url = "/paragraphs/?q=government&marking=S&format=json"
+    first, queries = counted(client, url)
+    with django_assert_max_num_queries(queries - 3):
+        second = client.get(url)
+    assert second.json()["total"] == first.json()["total"]
+    assert second.json()["facets"] == first.json()["facets"]

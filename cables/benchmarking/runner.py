@@ -3,6 +3,8 @@
 ``run_benchmark(...)`` returns the results as a dict (what the command prints and writes as
 JSON). Imports and the web server run as subprocesses of this one, configured only through the
 environment, exactly as in production; nothing here touches the project's own database.
+``serve_existing(urls, ...)`` times the pages of databases that are already imported, and
+neither imports into them nor drops them.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ import threading
 import time
 from datetime import UTC, datetime
 from pathlib import Path
-from urllib.parse import quote, urlsplit, urlunsplit
+from urllib.parse import quote, unquote, urlsplit, urlunsplit
 
 import django
 
@@ -120,6 +122,23 @@ class Database:
         else:
             raise ValueError(f"unknown database {kind!r}: sqlite or postgres")
 
+    def clear_cache(self):
+        """Empty the cached list counts (settings.CACHES), so that first visits are first."""
+        from django.conf import settings
+
+        for cache in settings.CACHES.values():
+            table = cache.get("LOCATION", "")
+            if not cache["BACKEND"].endswith("db.DatabaseCache") or not table.isidentifier():
+                continue
+            if self.kind == "sqlite":
+                with sqlite3.connect(self.path) as connection:
+                    connection.execute(f'DELETE FROM "{table}"')
+            else:
+                import psycopg
+
+                with psycopg.connect(self.url, autocommit=True) as connection:
+                    connection.execute(f'DELETE FROM "{table}"')
+
     def create(self):
         if self.kind == "sqlite":
             for suffix in ("", "-wal", "-shm"):
@@ -179,6 +198,45 @@ class Database:
         ]
         tables.sort(key=lambda table: (-table["bytes"], table["table"]))
         return {"bytes": total, "tables": tables}
+
+
+class NotAnArchive(ValueError):
+    """A --database-url that leads to no imported archive; the message is for the user."""
+
+
+class ExistingDatabase(Database):
+    """A database already imported, given by its DATABASE_URL: measured, never created or
+    dropped. Raises NotAnArchive when it holds no cables."""
+
+    def __init__(self, url):
+        from django.conf import settings
+
+        parts = urlsplit(url)
+        self.url = url
+        if parts.scheme == "sqlite":
+            # Read as settings.database_from_url reads it: sqlite:////absolute, sqlite:///relative.
+            path = unquote(parts.path)
+            path = path[1:] if path.startswith("//") else path.lstrip("/")
+            self.kind, self.path = "sqlite", settings.BASE_DIR / path
+            self.name = str(self.path)
+            if not path or not self.path.is_file():
+                raise NotAnArchive(f"no SQLite database at {self.path}")
+        elif parts.scheme in {"postgres", "postgresql", "pgsql"}:
+            self.kind, self.name = "postgres", unquote(parts.path.lstrip("/"))
+        else:
+            raise NotAnArchive(f"{url}: a database URL starts with sqlite:/// or postgres://")
+        try:
+            self.cables = self.rows("SELECT COUNT(*) FROM cables_cable")[0][0]
+        except Exception as error:  # sqlite3.Error, psycopg.Error: not there, not migrated
+            raise NotAnArchive(f"{url}: no archive there ({error})".splitlines()[0]) from None
+        if not self.cables:
+            raise NotAnArchive(f"{url}: the archive is empty; import cables first")
+
+    def create(self):
+        raise RuntimeError("an existing database is never re-created")
+
+    def drop(self):
+        raise RuntimeError("an existing database is never dropped")
 
 
 # --------------------------------------------------------------------------- processes
@@ -343,7 +401,8 @@ def serve_and_measure(database, workdir, *, requests, seconds_per_url, web_worke
     try:
         deadline = time.monotonic() + 60
         while True:
-            status, _, _ = latency.fetch(port, "/", timeout=5)
+            # A page that counts nothing, so that every URL's first request stays a first.
+            status, _, _ = latency.fetch(port, "/static/benchmark-ready", timeout=5)
             if isinstance(status, int):
                 break
             if server.poll() is not None or time.monotonic() > deadline:
@@ -443,6 +502,45 @@ def run_benchmark(
     return results
 
 
+def serve_existing(
+    database_urls, *, requests=20, seconds_per_url=20.0, clear_cache=True, log=print
+):
+    """Time the pages of databases that are already imported: no parse, no import, no drop.
+
+    The cached list counts are emptied first (unless `clear_cache` is false), so that each
+    URL's first request is timed as a researcher's first visit, as after an import.
+    """
+    databases = [ExistingDatabase(url) for url in database_urls]
+    postgres = next((database.url for database in databases if database.kind == "postgres"), None)
+    results = {
+        "started": datetime.now(UTC).isoformat(timespec="seconds"),
+        "machine": machine_info(),
+        "versions": versions(postgres),
+        "serve_only": True,
+        "databases": {},
+    }
+    workdir = Path(tempfile.mkdtemp(prefix="cable-bench-"))
+    try:
+        for database in databases:
+            name = database.kind
+            while name in results["databases"]:
+                name += "+"
+            log(f"{name}: {database.cables:,} cables in {database.name}; serving with gunicorn")
+            if clear_cache:
+                database.clear_cache()
+            results["databases"][name] = {
+                "database": database.name,
+                "cables": database.cables,
+                "size": database.size(),
+                "web": serve_and_measure(
+                    database, workdir, requests=requests, seconds_per_url=seconds_per_url
+                ),
+            }
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+    return results
+
+
 # --------------------------------------------------------------------------- report
 
 
@@ -459,40 +557,48 @@ def report(results):
         f"{machine.get('cpu', '?')}"
     )
     lines.append("versions: " + ", ".join(f"{key} {value}" for key, value in versions_.items()))
-    parse = results["parse"]
-    lines.append(
-        f"parse: {parse['cables']} real pages in {parse['seconds']} s on one core: "
-        f"{parse['per_second']} cables/s (target {parse['target_per_second']}/s)"
-    )
+    parse = results.get("parse")
+    if parse:
+        lines.append(
+            f"parse: {parse['cables']} real pages in {parse['seconds']} s on one core: "
+            f"{parse['per_second']} cables/s (target {parse['target_per_second']}/s)"
+        )
     corpus = results.get("corpus")
     if corpus:
         lines.append(f"corpus: {corpus.get('cables')} cables, {corpus.get('path') or 'generated'}")
     for kind, data in results.get("databases", {}).items():
-        first, again = data["import"], data["reimport"]
         lines.append("")
         lines.append(f"== {kind}")
-        lines.append(
-            f"import: {first['inputs']} inputs {first['counts']} in {first['seconds']} s "
-            f"({first['per_second']}/s, {first['workers']} workers, wall {first['wall_seconds']} "
-            f"s); peak RSS main {first['main_peak_rss_mb']} MB (anonymous "
-            f"{first['main_peak_anon_mb']} MB), tree "
-            f"{first['tree_peak_rss_mb']} MB, largest process {first['largest_process_maxrss_mb']}"
-            " MB"
-        )
-        lines.append(
-            f"re-import: {again['counts']} in {again['seconds']} s "
-            f"({data['reimport_speedup']}x faster than the first import)"
-        )
+        if "import" not in data:  # --serve-only
+            lines.append(f"database: {data['database']}, {data['cables']:,} cables")
+        else:
+            lines += import_lines(data)
         size = data["size"]
         tables = ", ".join(f"{t['table']} {_mb(t['bytes'])}" for t in size["tables"][:6])
         lines.append(f"size: {_mb(size['bytes'])}; {tables}")
         lines.append(
-            f"{'url':<22} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'req':>4} {'err':>4}  path"
+            f"{'url':<22} {'first ms':>9} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'req':>4} "
+            f"{'err':>4}  path"
         )
         for url in data["web"]["urls"]:
-            flag = "" if not url["errors"] else f"  ERROR {','.join(url['statuses'])}"
+            statuses = {url["first_status"], *url["statuses"]}
+            flag = "" if not url["errors"] else f"  ERROR {','.join(sorted(statuses))}"
             lines.append(
-                f"{url['name']:<22} {url['p50_ms']:>8} {url['p95_ms']:>8} {url['p99_ms']:>8} "
-                f"{url['requests']:>4} {url['errors']:>4}  {url['path']}{flag}"
+                f"{url['name']:<22} {url['first_ms']:>9} {url['p50_ms']:>8} {url['p95_ms']:>8} "
+                f"{url['p99_ms']:>8} {url['requests']:>4} {url['errors']:>4}  {url['path']}{flag}"
             )
     return "\n".join(lines)
+
+
+def import_lines(data):
+    first, again = data["import"], data["reimport"]
+    return [
+        f"import: {first['inputs']} inputs {first['counts']} in {first['seconds']} s "
+        f"({first['per_second']}/s, {first['workers']} workers, wall {first['wall_seconds']} "
+        f"s); peak RSS main {first['main_peak_rss_mb']} MB (anonymous "
+        f"{first['main_peak_anon_mb']} MB), tree "
+        f"{first['tree_peak_rss_mb']} MB, largest process {first['largest_process_maxrss_mb']}"
+        " MB",
+        f"re-import: {again['counts']} in {again['seconds']} s "
+        f"({data['reimport_speedup']}x faster than the first import)",
+    ]

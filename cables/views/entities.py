@@ -199,13 +199,16 @@ def entity_detail(request, slug):
     mentions = Mention.objects.filter(entity=entity)
     if marking:
         mentions = mentions.filter(paragraph__level=marking)
-    cables = Cable.objects.filter(pk__in=mentions.values("cable_id"))
+    cables = Cable.objects.with_ids_in(mentions.values("cable_id"))
     total = within_budget(lambda: cables.count()) if marking else entity.cable_count
     offset = (page - 1) * CABLES_PER_PAGE
     page_cables = list(
-        cables.order_by("-created", "reference_id").only(
-            "reference_id", "created", "subject", "classification", "label", "origin_name"
-        )[offset : offset + CABLES_PER_PAGE + 1]
+        Cable.objects.walking()
+        .with_ids_in(mentions.values("cable_id"))
+        .order_by("-created", "reference_id")
+        .only("reference_id", "created", "subject", "classification", "label", "origin_name")[
+            offset : offset + CABLES_PER_PAGE + 1
+        ]
     )
     has_next = len(page_cables) > CABLES_PER_PAGE and page < MAX_PAGE
     page_cables = page_cables[:CABLES_PER_PAGE]

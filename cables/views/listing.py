@@ -11,11 +11,13 @@ from urllib.parse import urlencode
 from django.db.models import Prefetch
 from django.http import HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 
 from cables import search
 from cables.facets import count_list, timeline_json
 from cables.filtering import PAGE_SIZE, SORTS, fetch_page, ordered, parse_list_query
 from cables.models import CableTag
+from cables.sql import every_row_wanted
 from cables.views.common import iso
 
 JSON_SCHEMA = "cable-archive/list/1"
@@ -59,7 +61,7 @@ def cable_list(request):
     if query.format == "csv":
         return csv_response(query)
 
-    page = fetch_page(query, with_tags(query.cables()))
+    page = fetch_page(query, with_tags)
     attach_snippets(query, page.cables)
     counts = count_list(query)
     if query.format == "json":
@@ -86,6 +88,7 @@ def cable_list(request):
         "total": counts.total,
         "facets": counts.facets,
         "timeline": counts.timeline,
+        "sample_step": counts.sample_step,
         "notices": query.notices + counts.notices,
         "chosen": query.removal_links(),
         "clear_url": query.cleared(),
@@ -150,6 +153,7 @@ def list_json(request, query, page, counts):
         },
         "results": [cable_json(request, cable) for cable in page.cables],
         "facets": {facet.name: facet.as_json() for facet in counts.facets},
+        "sample_step": counts.sample_step,
         "timeline": timeline_json(counts.timeline),
         "notices": query.notices + counts.notices,
         "csv_url": query.url(format="csv"),
@@ -206,23 +210,52 @@ def csv_response(query):
     return response
 
 
+# The columns read from the cable, in the CSV's order.
+CSV_FIELDS = tuple(column for column in CSV_COLUMNS if column not in ("tags", "url"))
+CSV_CHUNK = 1000
+
+
 def csv_rows(query):
-    """Every matching cable, in the list's order, in constant memory."""
+    """Every matching cable, in the list's order, in constant memory.
+
+    Plain rows, not model instances: for 1,000 cables with their TAGS, building 14,000 model
+    objects took most of the 150 to 300 ms the export took."""
     writer = csv.writer(Echo())
     yield writer.writerow(CSV_COLUMNS)
-    cables = with_tags(ordered(query.cables(), query.sort))
-    for cable in cables.iterator(chunk_size=1000):
-        yield writer.writerow(
-            [
-                cable.reference_id,
-                iso(cable.created) or "",
-                cable.origin,
-                cable.origin_name,
-                cable.classification,
-                cable.label,
-                cable.precedence,
-                " ".join(row.tag.code for row in cable.listed_tags),
-                cable.subject,
-                cable.get_absolute_url(),
-            ]
-        )
+    cables = ordered(query.cables(), query.sort).values_list("pk", *CSV_FIELDS)
+    # Every cable's URL is this one with its reference ID in place of the placeholder.
+    before, _, after = reverse("cables:detail", args=["PLACEHOLDER"]).partition("PLACEHOLDER")
+    rows = cables.iterator(chunk_size=CSV_CHUNK)
+    with every_row_wanted():
+        chunk = list(itertools.islice(rows, CSV_CHUNK))
+    while chunk:
+        tags = tags_of([row[0] for row in chunk])
+        for pk, reference_id, created, origin, name, level, label, precedence, subject in chunk:
+            yield writer.writerow(
+                [
+                    reference_id,
+                    iso(created) or "",
+                    origin,
+                    name,
+                    level,
+                    label,
+                    precedence,
+                    " ".join(tags.get(pk, ())),
+                    subject,
+                    f"{before}{reference_id}{after}",
+                ]
+            )
+        chunk = list(itertools.islice(rows, CSV_CHUNK))
+
+
+def tags_of(cable_ids):
+    """{cable id: [TAGS codes in printed order]}, in one query."""
+    found = {}
+    rows = (
+        CableTag.objects.filter(cable_id__in=cable_ids)
+        .order_by("cable_id", "position")
+        .values_list("cable_id", "tag__code")
+    )
+    for cable_id, code in rows:
+        found.setdefault(cable_id, []).append(code)
+    return found

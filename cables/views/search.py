@@ -9,15 +9,18 @@ The JSON schema is documented in docs/search.md.
 
 from __future__ import annotations
 
+import hashlib
+import math
 from urllib.parse import urlencode
 
+from django.core.cache import cache
 from django.db.models import Count
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 
 from cables import search
-from cables.facets import within_budget
+from cables.facets import ArchiveCounts, archive_total, cache_call, sample_size, within_budget
 from cables.filtering import FILTER_KEYS, CableFilter
 from cables.models import CLASSIFICATION_ORDER, Cable, Mention, Paragraph, PortionLevel
 from cables.views.common import iso
@@ -104,8 +107,9 @@ def paragraph_search(request):
     # `entity` here means the paragraph names it, not just its cable: "SECRET paragraphs about X".
     entity_ids = list(getattr(filterset.form, "entity_ids", {}).values())
 
-    def paragraphs(exclude=()):
-        """Matching paragraphs under every filter but those in `exclude` (for facets)."""
+    def paragraphs(exclude=(), *, searched=True, among=None):
+        """Matching paragraphs under every filter but those in `exclude` (for facets);
+        `searched=False` leaves the search out; `among`: only those cables' paragraphs."""
         rows = Paragraph.objects.all()
         cable_filters = {"q", "marking", "entity", *exclude}
         if any(cleaned.get(key) for key in FILTER_KEYS if key not in cable_filters):
@@ -118,72 +122,48 @@ def paragraph_search(request):
                 rows = rows.filter(
                     pk__in=Mention.objects.filter(entity_id=entity_id).values("paragraph_id")
                 )
-        return search.filter_paragraphs(rows, query)
+        return search.filter_paragraphs(rows, query, among=among) if searched else rows
 
     page_number = int(state.page_text)
     start = (page_number - 1) * PAGE_SIZE
-    rows = list(
-        search.rank_paragraphs(paragraphs(), query)
-        .select_related("cable")
-        .only(
-            "anchor",
-            "number",
-            "marking",
-            "level",
-            "position",
-            "cable__reference_id",
-            "cable__created",
-            "cable__subject",
-            "cable__classification",
-            "cable__label",
-        )[start : start + PAGE_SIZE + 1]
-    )
+    rows = ranked_rows(query, paragraphs, slice(start, start + PAGE_SIZE + 1))
     has_next = len(rows) > PAGE_SIZE and page_number < MAX_PAGE
     rows = rows[:PAGE_SIZE]
     extracts = search.snippets([row.pk for row in rows], query)
     results = [result_row(row, query, extracts) for row in rows]
 
-    total = within_budget(lambda: paragraphs()[: COUNT_CAP + 1].count())
+    counts = paragraph_counts(state, query, paragraphs)
     facets = [
         facet(
             state,
             "marking",
             "Paragraph marking",
-            within_budget(
-                lambda: (
-                    paragraphs(exclude=("marking",))
-                    .values_list("level")
-                    .annotate(count=Count("pk"))
-                    .order_by()
-                )
-            ),
+            counts["marking"],
             markings,
             order=[level.value for level in PortionLevel],
             labels=MARKING_NAMES,
+            estimated=counts["step"] > 1,
         ),
         facet(
             state,
             "classification",
             "Cable classification",
-            within_budget(
-                lambda: (
-                    paragraphs(exclude=("classification",))
-                    .values_list("cable__classification")
-                    .annotate(count=Count("pk"))
-                    .order_by()
-                )
-            ),
+            counts["classification"],
             classifications,
             order=CLASSIFICATION_ORDER,
             labels={},
+            estimated=counts["step"] > 1,
         ),
     ]
+    total = counts["total"]
     context.update(
         {
             "query": query,
             "results": results,
             "total": total,
-            "total_capped": total is not None and total > COUNT_CAP,
+            "total_capped": total is not None and total > COUNT_CAP and counts["step"] == 1,
+            "total_estimated": counts["step"] > 1,
+            "sample_step": counts["step"],
             "count_cap": COUNT_CAP,
             "first_number": start + 1,
             "last_number": start + len(results),
@@ -209,6 +189,83 @@ def paragraph_search(request):
     return render(request, "cables/paragraphs.html", context)
 
 
+SHOWN_FIELDS = (
+    "anchor",
+    "number",
+    "marking",
+    "level",
+    "position",
+    "cable__reference_id",
+    "cable__created",
+    "cable__subject",
+    "cable__classification",
+    "cable__label",
+)
+
+
+def ranked_rows(query, paragraphs, window):
+    """The paragraphs of `window`, best first, at a cost bounded whatever the search: as the
+    cable list (cables.filtering.relevance_rows), the first RANK_CANDIDATES matching
+    paragraphs are scored in one pass, those that pass the filters come first, best first; the
+    other matching paragraphs follow in the order of the archive (by cable, then position)."""
+    scores = {pk: score for pk, _, score in search.candidate_paragraphs(query)[0]}
+    # Candidates found for one word or phrase per alternative match the search already.
+    passing = paragraphs(searched=not search.candidates_match(query))
+    ranked = sorted(
+        passing.filter(pk__in=list(scores)).values_list("pk", "cable_id", "position").order_by(),
+        key=lambda row: (-scores[row[0]], row[1], row[2]),
+    )
+    wanted = [pk for pk, _, _ in ranked[window]]
+    shown = Paragraph.objects.select_related("cable").only(*SHOWN_FIELDS)
+    found = shown.in_bulk(wanted) if wanted else {}
+    rows = [found[pk] for pk in wanted if pk in found]
+    missing = window.stop - window.start - len(rows)
+    if missing > 0:
+        skip = max(0, window.start - len(ranked))
+        others = paragraphs().exclude(pk__in=list(scores)).order_by("cable_id", "position")
+        rows += list(others.select_related("cable").only(*SHOWN_FIELDS)[skip : skip + missing])
+    return rows
+
+
+def paragraph_counts(state, query, paragraphs):
+    """{"total", "marking", "classification", "step"}: the page's counts, cached per query
+    string and archive version (only when complete, as the cable list's).
+
+    A broad search (search.is_broad) is counted on the paragraphs of every n-th cable of the
+    archive (`step`, about FACET_SAMPLE_SIZE cables), times n: estimates, shown as such."""
+    archive = ArchiveCounts.current()
+    url = state.url([(key, value) for key, value in state.pairs], format=None)
+    key = f"paragraph-counts:{archive.token}:{hashlib.sha256(url.encode()).hexdigest()}"
+    counts = cache_call(cache.get, key)
+    if counts is not None:
+        return counts
+    among, step = None, 1
+    if search.is_broad(query):
+        total = archive_total(archive) if archive.valid else Cable.objects.count()
+        step = max(1, math.ceil(total / sample_size()))
+        among = list(range(step, archive.last_id + 1, step))
+
+    def grouped(exclude, column):
+        rows = paragraphs(exclude=(exclude,), among=among).values_list(column)
+        return [(value, n * step) for value, n in rows.annotate(count=Count("pk")).order_by()]
+
+    def counted():
+        rows = paragraphs(among=among)
+        if among is not None:
+            return rows.count() * step
+        return rows[: COUNT_CAP + 1].count()
+
+    counts = {
+        "total": within_budget(counted),
+        "marking": within_budget(lambda: grouped("marking", "level")),
+        "classification": within_budget(lambda: grouped("classification", "cable__classification")),
+        "step": step,
+    }
+    if all(value is not None for value in counts.values()):
+        cache_call(cache.set, key, counts)
+    return counts
+
+
 def result_row(paragraph, query, extracts):
     cable = paragraph.cable
     link = cable.get_absolute_url() + "?" + urlencode({"highlight": query.text})
@@ -224,7 +281,7 @@ def result_row(paragraph, query, extracts):
     }
 
 
-def facet(state, name, title, rows, chosen, *, order, labels):
+def facet(state, name, title, rows, chosen, *, order, labels, estimated=False):
     """A facet box: each value with its count for the current search and its toggle link."""
     if rows is None:
         return {"name": name, "title": title, "skipped": True, "values": []}
@@ -240,7 +297,13 @@ def facet(state, name, title, rows, chosen, *, order, labels):
         for value in order
         if value and (counts.get(value) or value in chosen)
     ]
-    return {"name": name, "title": title, "skipped": False, "values": values}
+    return {
+        "name": name,
+        "title": title,
+        "skipped": False,
+        "estimated": estimated,
+        "values": values,
+    }
 
 
 def paragraphs_json(request, context):
@@ -256,7 +319,9 @@ def paragraphs_json(request, context):
         "total": {
             "count": context["total"],
             "capped": context["total_capped"],
+            "estimated": context["total_estimated"],
         },
+        "sample_step": context["sample_step"],
         "page": {
             "size": PAGE_SIZE,
             "offset": context["first_number"] - 1,

@@ -1,4 +1,7 @@
-"""python manage.py benchmark [--cables N | --corpus PATH] [--databases sqlite,postgres]"""
+"""python manage.py benchmark [--cables N | --corpus PATH] [--databases sqlite,postgres]
+
+python manage.py benchmark --serve-only --database-url URL [--database-url URL ...]
+"""
 
 import json
 import os
@@ -11,8 +14,10 @@ from django.core.management.base import BaseCommand, CommandError
 from cables.benchmarking.runner import (
     BENCH_DATABASE,
     DEFAULT_POSTGRES_URL,
+    NotAnArchive,
     report,
     run_benchmark,
+    serve_existing,
 )
 
 
@@ -31,6 +36,7 @@ class Command(BaseCommand):
         "Measure the archive: parse speed on the 1,000 real pages; import into a fresh SQLite "
         "and PostgreSQL database (rate, peak memory, re-import); the site under gunicorn in "
         "production mode (latency per URL of cables/benchmarking/urls.py); database size. "
+        "With --serve-only, only the latency, on databases already imported. "
         "Prints a table and writes JSON. See docs/performance.md."
     )
 
@@ -75,10 +81,66 @@ class Command(BaseCommand):
             help=f"name of the database created and dropped ({BENCH_DATABASE})",
         )
         parser.add_argument(
+            "--serve-only",
+            action="store_true",
+            help="time the pages of the databases given by --database-url: no parse speed, no "
+            "import; the databases are neither changed (but for their cached counts, emptied "
+            "first) nor dropped",
+        )
+        parser.add_argument(
+            "--database-url",
+            action="append",
+            default=[],
+            metavar="URL",
+            help="with --serve-only: an imported database, as in DATABASE_URL "
+            "(sqlite:////path/to/file.sqlite3, postgres://user@host:5432/name); repeat it to "
+            "measure several",
+        )
+        parser.add_argument(
+            "--keep-cache",
+            action="store_true",
+            help="with --serve-only: leave the cached counts as they are (first requests may "
+            "then be served from the cache)",
+        )
+        parser.add_argument(
             "--output", metavar="FILE", help="JSON results (default var/benchmark-<time>.json)"
         )
 
     def handle(self, *args, **options):
+        if options["requests"] < 1:
+            raise CommandError("--requests must be at least 1")
+        output = Path(
+            options["output"]
+            or settings.BASE_DIR / "var" / f"benchmark-{datetime.now(UTC):%Y%m%dT%H%M%SZ}.json"
+        )
+        if options["serve_only"] or options["database_url"]:
+            results = self.serve_only(options)
+        else:
+            results = self.full_run(options)
+        output.parent.mkdir(parents=True, exist_ok=True)
+        output.write_text(json.dumps(results, indent=2, default=str) + "\n", encoding="utf-8")
+        self.stdout.write(report(results))
+        self.stdout.write(f"results written to {output}")
+
+    def serve_only(self, options):
+        if not options["serve_only"]:
+            raise CommandError("--database-url measures an imported database: add --serve-only")
+        if not options["database_url"]:
+            raise CommandError("--serve-only needs a --database-url to measure")
+        if options["corpus"] or options["parse_only"]:
+            raise CommandError("--serve-only imports nothing: drop --corpus and --parse-only")
+        try:
+            return serve_existing(
+                options["database_url"],
+                requests=options["requests"],
+                seconds_per_url=options["seconds_per_url"],
+                clear_cache=not options["keep_cache"],
+                log=lambda line: self.stderr.write(line),
+            )
+        except NotAnArchive as error:
+            raise CommandError(str(error)) from None
+
+    def full_run(self, options):
         databases = tuple(name.strip() for name in options["databases"].split(",") if name)
         unknown = set(databases) - {"sqlite", "postgres"}
         if unknown or not databases:
@@ -86,14 +148,9 @@ class Command(BaseCommand):
         corpus = options["corpus"]
         if corpus and not Path(corpus).exists():
             raise CommandError(f"no such corpus: {corpus}")
-        if options["cables"] < 1 or options["requests"] < 1:
-            raise CommandError("--cables and --requests must be at least 1")
-        output = Path(
-            options["output"]
-            or settings.BASE_DIR / "var" / f"benchmark-{datetime.now(UTC):%Y%m%dT%H%M%SZ}.json"
-        )
-
-        results = run_benchmark(
+        if options["cables"] < 1:
+            raise CommandError("--cables must be at least 1")
+        return run_benchmark(
             cables=options["cables"],
             corpus=Path(corpus).resolve() if corpus else None,
             databases=databases,
@@ -107,7 +164,3 @@ class Command(BaseCommand):
             postgres_database=options["postgres_database"],
             log=lambda line: self.stderr.write(line),
         )
-        output.parent.mkdir(parents=True, exist_ok=True)
-        output.write_text(json.dumps(results, indent=2, default=str) + "\n", encoding="utf-8")
-        self.stdout.write(report(results))
-        self.stdout.write(f"results written to {output}")
