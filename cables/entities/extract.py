@@ -14,6 +14,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cache
+from itertools import accumulate
 
 from .gazetteer import FUNCTION_WORDS, MONTHS, TOKEN, Gazetteer, gazetteer
 from .keys import fold, name_parts, organization_key, person_key, place_key
@@ -346,10 +347,12 @@ class Candidate:
     )
 
 
-# A word, with the sentence mark that stands before it, if any ("(Iran", ". The").
-WORD_AFTER_MARK = re.compile(r"""(?:([.!?:;"“(\[])\s*)?(""" + TOKEN.pattern + ")")
-NOT_LOWER = re.compile(r"[^a-z]+")
-NOT_UPPER = re.compile(r"[^A-Z]+")
+# Split on words: [gap, word, gap, word, ..., gap], offsets by adding up the lengths.
+WORD_SPLIT = re.compile(f"({TOKEN.pattern})")
+# A word after one of these (and white space) starts a sentence: "(Iran", ". The".
+SENTENCE_MARKS = frozenset('.!?:;"“([')
+NOT_LOWER = bytes(c for c in range(256) if not 97 <= c <= 122)  # deleted, a-z remain
+NOT_UPPER = bytes(c for c in range(256) if not 65 <= c <= 90)
 
 
 @cache
@@ -379,21 +382,31 @@ def lower_words_kept() -> frozenset[str]:
 def tokenize(position: int, text: str, keep: frozenset[str]) -> Paragraph:
     """The words of a paragraph; in mixed case, lower-case words only when they are in
     ``keep``."""
-    upper = len(NOT_UPPER.sub("", text))
-    all_caps = len(NOT_LOWER.sub("", text)) < 0.25 * upper if upper else False
+    # ASCII letters counted on the UTF-8 bytes: no other character encodes to one.
+    encoded = text.encode()
+    upper = len(encoded.translate(None, NOT_UPPER))
+    all_caps = len(encoded.translate(None, NOT_LOWER)) < 0.25 * upper if upper else False
+    # One split and running lengths, in C, find every word and its offsets; Python then looks
+    # only at the words kept, under half of them in mixed case.
+    pieces = WORD_SPLIT.split(text)
+    offsets = list(accumulate(map(len, pieces)))  # word n spans offsets[2n] to offsets[2n + 1]
+    words = pieces[1::2]
+    if all_caps:
+        kept = range(len(words))
+    else:
+        kept = [
+            n
+            for n, word in enumerate(words)
+            if not word.islower() or word in keep or word[:2] in ("d'", "d’")
+        ]
     tokens: list[Token] = []
     append = tokens.append
-    first_word = True
-    skipped = False
-    for match in WORD_AFTER_MARK.finditer(text):
-        mark, word = match.groups()
-        sentence_start = first_word or mark is not None
-        first_word = False
-        if not all_caps and word.islower() and word not in keep and word[:2] not in ("d'", "d’"):
-            skipped = True
-            continue
-        start, end = match.span(2)
-        raw_end = end
+    previous = -1
+    for n in kept:
+        word = words[n]
+        start = offsets[2 * n]
+        end = raw_end = offsets[2 * n + 1]
+        sentence_start = n == 0 or pieces[2 * n].rstrip()[-1:] in SENTENCE_MARKS
         possessive = len(word) > 2 and word[-1] in "sS" and word[-2] in "'’"
         if possessive:
             end -= 2
@@ -410,10 +423,10 @@ def tokenize(position: int, text: str, keep: frozenset[str]) -> Paragraph:
                 word.isupper(),
                 sentence_start,
                 possessive,
-                skipped,
+                n != previous + 1,  # a word was left out before it
             )
         )
-        skipped = False
+        previous = n
     paragraph = Paragraph(position, text, tokens, all_caps)
     paragraph.claimed = [None] * len(tokens)
     return paragraph
