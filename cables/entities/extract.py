@@ -321,6 +321,8 @@ class Token:
     # a lower-case word left out by the tokenizer stands before it: the previous token is not
     # its neighbour in the text
     after_skipped: bool
+    # only white space between it and the next token (and no "'s"): the two are adjacent
+    joined: bool
 
 
 @dataclass
@@ -330,6 +332,9 @@ class Paragraph:
     tokens: list[Token]
     all_caps: bool
     claimed: list[int | None] = field(default_factory=list)  # token -> candidate index
+    # token -> its ``lower``: gazetteer keys are slices of it, and passes test their cue words
+    # against the whole paragraph at once
+    lowers: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -353,6 +358,11 @@ WORD_SPLIT = re.compile(f"({TOKEN.pattern})")
 SENTENCE_MARKS = frozenset('.!?:;"“([')
 NOT_LOWER = bytes(c for c in range(256) if not 97 <= c <= 122)  # deleted, a-z remain
 NOT_UPPER = bytes(c for c in range(256) if not 65 <= c <= 90)
+
+
+# name_like's answers, by [all_caps][strict] and word.
+NAME_LIKE_MEMO: tuple[tuple[dict[str, bool], dict[str, bool]], ...] = (({}, {}), ({}, {}))
+MEMO_SIZE = 100_000
 
 
 @cache
@@ -392,18 +402,16 @@ def tokenize(position: int, text: str, keep: frozenset[str]) -> Paragraph:
     offsets = list(accumulate(map(len, pieces)))  # word n spans offsets[2n] to offsets[2n + 1]
     words = pieces[1::2]
     if all_caps:
-        kept = range(len(words))
+        is_kept = [True] * len(words)
     else:
-        kept = [
-            n
-            for n, word in enumerate(words)
-            if not word.islower() or word in keep or word[:2] in ("d'", "d’")
-        ]
+        is_kept = [not word.islower() or word in keep or word[:2] in ("d'", "d’") for word in words]
+    is_kept.append(False)  # after the last word
     tokens: list[Token] = []
-    append = tokens.append
+    lowers: list[str] = []
     previous = -1
-    for n in kept:
-        word = words[n]
+    for n, word in enumerate(words):
+        if not is_kept[n]:
+            continue
         start = offsets[2 * n]
         end = raw_end = offsets[2 * n + 1]
         sentence_start = n == 0 or pieces[2 * n].rstrip()[-1:] in SENTENCE_MARKS
@@ -412,24 +420,26 @@ def tokenize(position: int, text: str, keep: frozenset[str]) -> Paragraph:
             end -= 2
             word = word[:-2]
         capitalized = word[0].isupper() or (word[2:3] == "-" and bool(ARTICLE.match(word)))
-        append(
+        gap_after = pieces[2 * n + 2]
+        lower = word.lower()
+        tokens.append(
             Token(
                 start,
                 end,
                 raw_end,
                 word,
-                word.lower(),
+                lower,
                 capitalized,
                 word.isupper(),
                 sentence_start,
                 possessive,
                 n != previous + 1,  # a word was left out before it
+                not possessive and is_kept[n + 1] and (not gap_after or gap_after.isspace()),
             )
         )
+        lowers.append(lower)
         previous = n
-    paragraph = Paragraph(position, text, tokens, all_caps)
-    paragraph.claimed = [None] * len(tokens)
-    return paragraph
+    return Paragraph(position, text, tokens, all_caps, [None] * len(tokens), lowers)
 
 
 class CableExtractor:
@@ -454,8 +464,7 @@ class CableExtractor:
     # -- helpers ---------------------------------------------------------------------------
     def adjacent(self, par: Paragraph, i: int, j: int) -> bool:
         """Tokens i and j (j == i + 1) are separated by white space only."""
-        a, b = par.tokens[i], par.tokens[j]
-        return not a.possessive and par.text[a.raw_end : b.start].strip() == ""
+        return par.tokens[i].joined
 
     def name_adjacent(self, par: Paragraph, i: int, j: int) -> bool:
         """Adjacent, or a middle initial and its dot before the next name: "Sue K. Brown"."""
@@ -508,6 +517,17 @@ class CableExtractor:
 
     def name_like(self, par: Paragraph, token: Token, strict: bool) -> bool:
         """Could this word be part of a person's name? ``strict`` when no title vouches."""
+        # The answer depends on the word's letters and the paragraph's case only, and the same
+        # words come back in every cable.
+        memo = NAME_LIKE_MEMO[par.all_caps][strict]
+        known = memo.get(token.text)
+        if known is None:
+            if len(memo) >= MEMO_SIZE:
+                memo.clear()  # every name ever met would stay
+            known = memo[token.text] = self.word_name_like(par, token, strict)
+        return known
+
+    def word_name_like(self, par: Paragraph, token: Token, strict: bool) -> bool:
         lower = token.lower
         if not par.all_caps and (not token.capitalized or (token.upper and len(token.text) > 1)):
             return False
@@ -625,23 +645,30 @@ class CableExtractor:
         return j if j > start else None
 
     def gazetteer_phrases(self, par: Paragraph) -> None:
-        tokens, gaz = par.tokens, self.gaz
+        tokens, claimed = par.tokens, par.claimed
+        first_words, acronyms = self.gaz.first_words, self.gaz.acronyms
         i = 0
         while i < len(tokens):
-            # gazetteer names and acronyms start with a capital ("al-Qaeda" counts as one)
-            found = self.match_at(par, i) if par.all_caps or tokens[i].capitalized else None
-            if found:
-                last, (kind, name, key) = found
-                self.claim(par, i, last, kind, name=name, key=key)
-                i = last
-                continue
-            if par.claimed[i] is None and "-" in tokens[i].text:
+            token = tokens[i]
+            # gazetteer names and acronyms start with a capital ("al-Qaeda" counts as one); the
+            # many words that begin no name, acronym or "GOx" are not worth a call to match_at
+            if (
+                claimed[i] is None
+                and (par.all_caps or token.capitalized)
+                and (token.lower in first_words or token.text in acronyms or token.text[:2] == "GO")
+            ):
+                found = self.match_at(par, i)
+                if found:
+                    last, (kind, name, key) = found
+                    self.claim(par, i, last, kind, name=name, key=key)
+                    i = last
+                    continue
+            if claimed[i] is None and "-" in token.text:
                 self.hyphenated_places(par, i)
-            if tokens[i].text == "Al" and par.claimed[i] is None:
+            if token.text == "Al" and claimed[i] is None:
                 i = self.arabic_article_name(par, i)
                 continue
             i += 1
-        del gaz
 
     def arabic_article_name(self, par: Paragraph, i: int) -> int:
         """ "Al Masry Al Youm", "Al Ahram": outside the gazetteer, a name after a separate "Al"
@@ -720,15 +747,17 @@ class CableExtractor:
         longest = gaz.first_words.get(token.lower)
         if longest is None:
             return None
-        for length in range(min(longest, len(tokens) - i), 0, -1):
+        # the words of a phrase are adjacent: no longer phrase than that can match
+        most, reach = min(longest, len(tokens) - i), 1
+        while reach < most and tokens[i + reach - 1].joined:
+            reach += 1
+        for length in range(reach, 0, -1):
             last = i + length
-            words_key = tuple(t.lower for t in tokens[i:last])
+            words_key = tuple(par.lowers[i:last])
             entry = gaz.phrases.get(words_key)
             if entry is None:
                 continue
             if not self.free(par, i, last):
-                continue
-            if any(not self.adjacent(par, k, k + 1) for k in range(i, last - 1)):
                 continue
             end = tokens[last - 1]
             if not par.all_caps and not (end.capitalized or end.lower[:1] == "d"):
