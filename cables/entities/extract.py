@@ -14,7 +14,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cache
-from itertools import accumulate
+from itertools import accumulate, compress
 
 from .gazetteer import FUNCTION_WORDS, MONTHS, TOKEN, Gazetteer, gazetteer
 from .keys import fold, name_parts, organization_key, person_key, place_key
@@ -172,7 +172,7 @@ FACILITIES = frozenset(
 CAPS_AMBIGUOUS = frozenset(
     ["US", "AID", "WHO", "PA", "AP", "GE", "AU", "EC", "AQ", "IT", "OR", "IN", "AT"]
 )
-GOVERNMENT = re.compile(r"GO([A-Z]{1,3})")
+GOVERNMENT_ACRONYM = re.compile(r"GO([A-Z]{1,3})")
 # An acronym: 2 to 8 capitals, maybe joined by a hyphen ("PSOE", "AFL-CIO", "TNK-BP").
 ACRONYM = re.compile(r"[A-Z]{2,8}(?:-[A-Z]{1,4})?")
 ROMAN_NUMERAL = re.compile(r"[IVXLC]+")
@@ -299,6 +299,10 @@ PLACE_CUES = frozenset(
     ]
 )
 MEMBERS = frozenset(["officials", "members", "militants", "fighters", "leadership"])
+ORGANIZATION_CUES = COMPANY_NOUNS | ORGANIZATION_HAS
+SPOKEN_OR_RULED = SPEECH_VERBS | RULED_BY
+GOVERNMENT = frozenset(["government"])
+POSSESSIVE = re.compile(r"['’][sS]")  # where no "'s" is written, no word is an owner
 # Endings of the adjectives of peoples and regions: "Kashmiri militants" are no body's name.
 GROUP_ADJECTIVES = (*ADJECTIVE_ENDINGS, "i")
 ARTICLE = re.compile(r"(?:al|el|ad|an|as|ash|at|az)-[A-Z]")  # "al-Qaeda", "el-Baradei"
@@ -405,13 +409,13 @@ def tokenize(position: int, text: str, keep: frozenset[str]) -> Paragraph:
         is_kept = [True] * len(words)
     else:
         is_kept = [not word.islower() or word in keep or word[:2] in ("d'", "d’") for word in words]
+    kept = compress(range(len(words)), is_kept)
     is_kept.append(False)  # after the last word
     tokens: list[Token] = []
     lowers: list[str] = []
     previous = -1
-    for n, word in enumerate(words):
-        if not is_kept[n]:
-            continue
+    for n in kept:
+        word = words[n]
         start = offsets[2 * n]
         end = raw_end = offsets[2 * n + 1]
         sentence_start = n == 0 or pieces[2 * n].rstrip()[-1:] in SENTENCE_MARKS
@@ -440,6 +444,22 @@ def tokenize(position: int, text: str, keep: frozenset[str]) -> Paragraph:
         lowers.append(lower)
         previous = n
     return Paragraph(position, text, tokens, all_caps, [None] * len(tokens), lowers)
+
+
+@cache
+def phrase_starts() -> frozenset[str]:
+    """The lower-cased words that begin a gazetteer phrase or an acronym, and "al"."""
+    gaz = gazetteer()
+    return frozenset(gaz.first_words) | {a.lower() for a in gaz.acronyms} | {"al"}
+
+
+def where(par: Paragraph, words) -> list[int]:
+    """The indexes of the tokens whose lower-cased form is one of ``words`` (a set or a dict's
+    keys). Most paragraphs hold none of a pass's cue words, which a set operation in C tells at
+    once."""
+    if words.isdisjoint(par.lowers):
+        return []
+    return [k for k, lower in enumerate(par.lowers) if lower in words]
 
 
 class CableExtractor:
@@ -560,8 +580,9 @@ class CableExtractor:
     # -- passes ----------------------------------------------------------------------------
     def titled_people(self, par: Paragraph) -> None:
         tokens, heads = par.tokens, self.gaz.title_heads
-        for i, token in enumerate(tokens):
-            if token.lower not in heads or i + 1 >= len(tokens):
+        for i in where(par, heads):
+            token = tokens[i]
+            if i + 1 >= len(tokens):
                 continue
             if not par.all_caps and not token.capitalized and len(token.text) > 1:
                 continue
@@ -647,8 +668,19 @@ class CableExtractor:
     def gazetteer_phrases(self, par: Paragraph) -> None:
         tokens, claimed = par.tokens, par.claimed
         first_words, acronyms = self.gaz.first_words, self.gaz.acronyms
-        i = 0
-        while i < len(tokens):
+        # the words where something below can happen: a name, an acronym or "GOx" begins, a
+        # hyphen joins places, "Al" begins a name; most words are none of those
+        begins = phrase_starts()
+        starts = [
+            i
+            for i, lower in enumerate(par.lowers)
+            if lower in begins or "-" in lower or lower[:2] == "go"
+        ]
+        i = 0  # the first token not yet looked at or claimed
+        for start in starts:
+            if start < i:
+                continue
+            i = start
             token = tokens[i]
             # gazetteer names and acronyms start with a capital ("al-Qaeda" counts as one); the
             # many words that begin no name, acronym or "GOx" are not worth a call to match_at
@@ -733,7 +765,7 @@ class CableExtractor:
             return phrase  # "UN Security Council" before "UN"
         if acronym:
             return i + 1, acronym
-        government = token.text[:2] == "GO" and GOVERNMENT.fullmatch(token.text)
+        government = token.text[:2] == "GO" and GOVERNMENT_ACRONYM.fullmatch(token.text)
         if government and token.text not in gaz.acronyms:
             country = self.tag_countries.get(government.group(1))
             if country:
@@ -796,9 +828,10 @@ class CableExtractor:
         if not short:
             return
         for par in self.paragraphs:
-            for k, token in enumerate(par.tokens):
-                entry = short.get(token.lower)
-                if entry and par.claimed[k] is None and (par.all_caps or token.capitalized):
+            for k in where(par, short.keys()):
+                token = par.tokens[k]
+                entry = short[token.lower]
+                if par.claimed[k] is None and (par.all_caps or token.capitalized):
                     self.claim(par, k, k + 1, entry[0], name=entry[1], key=entry[2])
 
     def cued_organizations(self) -> None:
@@ -809,7 +842,8 @@ class CableExtractor:
         names: dict[tuple[str, ...], tuple[str, str]] = {}
         for par in self.paragraphs:
             tokens = par.tokens
-            for k, t in enumerate(tokens):
+            for k in where(par, ORGANIZATION_CUES):
+                t = tokens[k]
                 if t.lower in COMPANY_NOUNS and k + 1 < len(tokens):
                     if not par.all_caps and not t.text.islower():
                         continue
@@ -888,8 +922,9 @@ class CableExtractor:
         names: dict[tuple[str, ...], tuple[str, str]] = {}
         for par in self.paragraphs:
             tokens = par.tokens
-            for k, t in enumerate(tokens):
-                if t.lower not in PLACE_CUES or not (par.all_caps or t.text.islower()):
+            for k in where(par, PLACE_CUES):
+                t = tokens[k]
+                if not (par.all_caps or t.text.islower()):
                     continue
                 if par.all_caps and t.lower in PLACE_SUFFIXES:
                     continue  # "SOCUAVO DEL SUR RIVER": the name before a kind of place
@@ -1277,12 +1312,9 @@ class CableExtractor:
 
     def suffixed_organizations(self, par: Paragraph) -> None:
         tokens = par.tokens
-        for k, token in enumerate(tokens):
-            if (
-                token.lower not in ORG_SUFFIXES
-                or not token.capitalized
-                or par.claimed[k] is not None
-            ):
+        for k in where(par, ORG_SUFFIXES):
+            token = tokens[k]
+            if not token.capitalized or par.claimed[k] is not None:
                 continue
             if (
                 k + 1 < len(tokens)
@@ -1355,8 +1387,9 @@ class CableExtractor:
     def suffixed_places(self, par: Paragraph) -> None:
         """A name before a kind of place: "Catatumbo River", "SOCUAVO DEL SUR RIVER"."""
         tokens = par.tokens
-        for k, token in enumerate(tokens):
-            if token.lower not in PLACE_SUFFIXES or par.claimed[k] is not None or k == 0:
+        for k in where(par, PLACE_SUFFIXES):
+            token = tokens[k]
+            if par.claimed[k] is not None or k == 0:
                 continue
             if not (par.all_caps or token.capitalized):
                 continue
@@ -1402,9 +1435,9 @@ class CableExtractor:
     def governments(self, par: Paragraph) -> None:
         """ "Government of Morocco" is an organisation, the one "GOM" names in a cable tagged MO."""
         tokens = par.tokens
-        for k in range(2, len(tokens)):
+        for k in [g + 2 for g in where(par, GOVERNMENT) if g + 2 < len(tokens)]:
             owner = par.claimed[k]
-            if owner is None or tokens[k - 2].lower != "government" or tokens[k - 1].lower != "of":
+            if owner is None or tokens[k - 1].lower != "of":
                 continue
             c = self.candidates[owner]
             if c.kind != "place" or len(c.key) != 8 or c.first != k or c.span is not None:
@@ -1425,10 +1458,10 @@ class CableExtractor:
         if par.all_caps:
             return
         tokens = par.tokens
-        for k in range(1, len(tokens)):
+        for k in [c + 1 for c in where(par, COMPASS) if c + 1 < len(tokens)]:
             owner = par.claimed[k]
             t = tokens[k - 1]
-            if owner is None or t.lower not in COMPASS or not t.capitalized:
+            if owner is None or not t.capitalized:
                 continue
             c = self.candidates[owner]
             if c.kind != "place" or c.first != k or c.span is not None:
@@ -1445,6 +1478,8 @@ class CableExtractor:
     def prefixed_organizations(self, par: Paragraph) -> None:
         """ "Banco Modal", "Grupo Clarin": a company word of the host country's language before
         capitalised words; and a single unknown word ending in "bank" (Rabobank, Sberbank)."""
+        if ORG_PREFIXES.isdisjoint(par.lowers) and "bank" not in " ".join(par.lowers):
+            return
         tokens = par.tokens
         for k, t in enumerate(tokens):
             if par.claimed[k] is not None or not (par.all_caps or t.capitalized):
@@ -1476,7 +1511,12 @@ class CableExtractor:
         ("THE SHAH'S VIEWS"), except before a word of rule ("the Aznar government")."""
         tokens = par.tokens
         last = len(tokens) - 1
-        for k, t in enumerate(tokens):
+        # only an owner or a word before a cue can be claimed
+        cued_at = {k - 1 for k in where(par, SPOKEN_OR_RULED) if k > 0}
+        if POSSESSIVE.search(par.text):
+            cued_at.update(k for k, t in enumerate(tokens) if t.possessive)
+        for k in sorted(cued_at):
+            t = tokens[k]
             ruled = False
             if t.possessive:
                 cued = par.all_caps or not t.sentence_start
@@ -1510,7 +1550,7 @@ class CableExtractor:
         Cameron"), a region's cannot ("Sinai", "Beni Suef")."""
         tokens, given = par.tokens, self.gaz.given_names
         done = 0  # the index after the last name claimed
-        for first in [k for k, t in enumerate(tokens[:-1]) if t.lower in given]:
+        for first in [k for k in where(par, given) if k < len(tokens) - 1]:
             t = tokens[first]
             if first < done or t.possessive or not self.takeable(par, first):
                 continue
@@ -1565,6 +1605,9 @@ class CableExtractor:
         tokens = par.tokens
         k = 0
         while k < len(tokens):
+            if not tokens[k].capitalized:
+                k += 1  # no name begins here
+                continue
             first = k
             stop = k + 4
             while k < len(tokens) and k < stop:
@@ -1596,10 +1639,9 @@ class CableExtractor:
                 k += 1
                 if t.possessive or (k < len(tokens) and not self.name_adjacent(par, k - 1, k)):
                     break
-            facility = (
+            if k - first >= 2 and not (
                 k < len(tokens) and not tokens[k].after_skipped and tokens[k].lower in FACILITIES
-            )
-            if k - first >= 2 and not facility:
+            ):
                 for m in range(first, k):
                     if par.claimed[m] is not None:
                         self.candidates[par.claimed[m]].dropped = True
@@ -1647,17 +1689,15 @@ class CableExtractor:
             longest[words[0]] = max(longest.get(words[0], 0), len(words))
         for par in self.paragraphs:
             tokens = par.tokens
-            i = 0
-            while i < len(tokens):
+            after = 0  # the index after the last name claimed
+            for i in where(par, longest.keys()):
+                if i < after:
+                    continue
                 matched = 0
                 token = tokens[i]
-                if (
-                    token.lower in longest
-                    and (par.all_caps or token.capitalized)
-                    and self.takeable(par, i)
-                ):
+                if (par.all_caps or token.capitalized) and self.takeable(par, i):
                     for length in range(min(longest[token.lower], len(tokens) - i), 0, -1):
-                        words = tuple(t.lower for t in tokens[i : i + length])
+                        words = tuple(par.lowers[i : i + length])
                         if (
                             words in phrases
                             and not any(t.after_skipped for t in tokens[i + 1 : i + length])
@@ -1672,9 +1712,7 @@ class CableExtractor:
                             self.candidates[par.claimed[m]].dropped = True
                     name, key = phrases[words] or ("", "")
                     self.claim(par, i, i + matched, kind, name=name, key=key)
-                    i += matched
-                else:
-                    i += 1
+                    after = i + matched
 
     def takeable(self, par: Paragraph, i: int) -> bool:
         """Free, or only a town's name: "Sadri" the police chief, not Sadri the town."""
