@@ -358,6 +358,8 @@ class Candidate:
 
 # Split on words: [gap, word, gap, word, ..., gap], offsets by adding up the lengths.
 WORD_SPLIT = re.compile(f"({TOKEN.pattern})")
+# The same for ASCII text (most paragraphs), where a letter is [A-Za-z]: a quarter faster.
+ASCII_WORD_SPLIT = re.compile(r"((?:[A-Za-z]\.){2,}|[A-Za-z]+(?:['-][A-Za-z]+)*)")
 # A word after one of these (and white space) starts a sentence: "(Iran", ". The".
 SENTENCE_MARKS = frozenset('.!?:;"“([')
 NOT_LOWER = bytes(c for c in range(256) if not 97 <= c <= 122)  # deleted, a-z remain
@@ -402,7 +404,7 @@ def tokenize(position: int, text: str, keep: frozenset[str]) -> Paragraph:
     all_caps = len(encoded.translate(None, NOT_LOWER)) < 0.25 * upper if upper else False
     # One split and running lengths, in C, find every word and its offsets; Python then looks
     # only at the words kept, under half of them in mixed case.
-    pieces = WORD_SPLIT.split(text)
+    pieces = (ASCII_WORD_SPLIT if text.isascii() else WORD_SPLIT).split(text)
     offsets = list(accumulate(map(len, pieces)))  # word n spans offsets[2n] to offsets[2n + 1]
     words = pieces[1::2]
     if all_caps:
