@@ -11,10 +11,12 @@ lean on the lists only.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cache
 from itertools import accumulate, compress
+from operator import attrgetter
 
 from .gazetteer import FUNCTION_WORDS, MONTHS, TOKEN, Gazetteer, gazetteer
 from .keys import fold, name_parts, organization_key, person_key, place_key
@@ -329,7 +331,7 @@ class Token:
     joined: bool
 
 
-@dataclass
+@dataclass(slots=True)
 class Paragraph:
     position: int
     text: str
@@ -341,7 +343,7 @@ class Paragraph:
     lowers: list[str] = field(default_factory=list)
 
 
-@dataclass
+@dataclass(slots=True)
 class Candidate:
     paragraph: int
     first: int  # token indexes, last exclusive
@@ -464,6 +466,18 @@ def where(par: Paragraph, words) -> list[int]:
     return [k for k, lower in enumerate(par.lowers) if lower in words]
 
 
+def after_brackets(par: Paragraph) -> list[int]:
+    """The indexes of the tokens right after a "(", but the first token's, in order."""
+    tokens, text, indexes = par.tokens, par.text, []
+    bracket = text.find("(")
+    while bracket != -1:
+        k = bisect_left(tokens, bracket + 1, key=attrgetter("start"))
+        if 0 < k < len(tokens) and tokens[k].start == bracket + 1:
+            indexes.append(k)
+        bracket = text.find("(", bracket + 1)
+    return indexes
+
+
 class CableExtractor:
     def __init__(self, paragraphs: list[str], tags, people) -> None:
         self.gaz: Gazetteer = gazetteer()
@@ -496,12 +510,11 @@ class CableExtractor:
         return self.adjacent(par, i, j)
 
     def free(self, par: Paragraph, first: int, last: int) -> bool:
-        return all(par.claimed[k] is None for k in range(first, last))
+        return par.claimed[first:last].count(None) == last - first
 
     def claim(self, par: Paragraph, first: int, last: int, kind: str, **values) -> Candidate:
         candidate = Candidate(par.position, first, last, kind, **values)
-        for k in range(first, last):
-            par.claimed[k] = len(self.candidates)
+        par.claimed[first:last] = [len(self.candidates)] * (last - first)
         self.candidates.append(candidate)
         return candidate
 
@@ -977,9 +990,8 @@ class CableExtractor:
             if "(" not in par.text:
                 continue
             tokens = par.tokens
-            for a, token in enumerate(tokens):
-                if par.text[token.start - 1 : token.start] != "(" or a == 0:
-                    continue
+            for a in after_brackets(par):
+                token = tokens[a]
                 if par.text[token.end : token.end + 1] != ")" or token.after_skipped:
                     continue
                 acronym = token.text
@@ -1015,9 +1027,10 @@ class CableExtractor:
                 self.acronyms.setdefault(acronym, (kind, name, key))
         if not self.acronyms:
             return
+        lowered = {acronym.lower() for acronym in self.acronyms}
         for par in self.paragraphs:
-            for k, token in enumerate(par.tokens):
-                entry = self.acronyms.get(token.text)
+            for k in where(par, lowered):
+                entry = self.acronyms.get(par.tokens[k].text)
                 if entry and par.claimed[k] is None:
                     self.claim(par, k, k + 1, entry[0], name=entry[1], key=entry[2])
 
@@ -1088,9 +1101,9 @@ class CableExtractor:
             if "(" not in par.text:
                 continue
             tokens, text = par.tokens, par.text
-            for a in range(1, len(tokens)):
+            for a in after_brackets(par):
                 token = tokens[a]
-                if text[token.start - 1 : token.start] != "(" or not token.upper:
+                if not token.upper:
                     continue
                 before, owner = par.claimed[a - 1], par.claimed[a]
                 if before is None or text[tokens[a - 1].raw_end : token.start].strip() != "(":
@@ -1776,6 +1789,7 @@ class CableExtractor:
                     person_key(text),
                     text.title() if text.isupper() else text,
                 )
+        one_key: dict[str, str | None] = {}  # surname -> the_one_key's answer
         for c in people:
             if c.key:
                 continue
@@ -1796,7 +1810,9 @@ class CableExtractor:
                 c.key = known[surname][0]
                 texts.setdefault(c.key, known[surname][1])
             else:
-                c.key = the_one_key(full_keys, surname) or person_key(surname)
+                if surname not in one_key:
+                    one_key[surname] = the_one_key(full_keys, surname)
+                c.key = one_key[surname] or person_key(surname)
         # display name: the fullest spelling met in the cable
         best: dict[str, str] = {}
         for c in people:
@@ -1851,7 +1867,7 @@ class CableExtractor:
             mentions.append(
                 EntityMention(c.paragraph, start, end, par.text[start:end], c.kind, c.name, c.key)
             )
-        mentions.sort(key=lambda m: (m.paragraph_position, m.start))
+        mentions.sort(key=attrgetter("paragraph_position", "start"))
         return mentions
 
 

@@ -53,10 +53,11 @@ def fold(text: str) -> str:
     return " ".join(_NOT_ALPHANUMERIC.sub(" ", text).split())
 
 
-def name_parts(name: str) -> list[str]:
+@lru_cache(maxsize=65536)  # the same names again within a cable and across the archive
+def name_parts(name: str) -> tuple[str, ...]:
     """The folded words of a person's name, romanisation variants unified, "al-" dropped."""
-    parts = [_CANONICAL.get(p, p) for p in fold(name).split()]
-    return [p for p in parts if p not in _PARTICLES] or parts
+    parts = tuple(_CANONICAL.get(p, p) for p in fold(name).split())
+    return tuple(p for p in parts if p not in _PARTICLES) or parts
 
 
 def person_key(name: str) -> str:
