@@ -411,8 +411,10 @@ def tokenize(position: int, text: str, keep: frozenset[str]) -> Paragraph:
     words = pieces[1::2]
     if all_caps:
         is_kept = [True] * len(words)
-    else:
+    elif "d'" in text or "d’" in text:
         is_kept = [not word.islower() or word in keep or word[:2] in ("d'", "d’") for word in words]
+    else:  # the same, less the test for "d'Ivoire" that cannot succeed
+        is_kept = [not word.islower() or word in keep for word in words]
     kept = compress(range(len(words)), is_kept)
     is_kept.append(False)  # after the last word
     tokens: list[Token] = []
@@ -422,8 +424,9 @@ def tokenize(position: int, text: str, keep: frozenset[str]) -> Paragraph:
         word = words[n]
         start = offsets[2 * n]
         end = raw_end = offsets[2 * n + 1]
-        sentence_start = n == 0 or pieces[2 * n].rstrip()[-1:] in SENTENCE_MARKS
-        possessive = len(word) > 2 and word[-1] in "sS" and word[-2] in "'’"
+        gap = pieces[2 * n]  # mostly " "
+        sentence_start = n == 0 or (gap != " " and gap.rstrip()[-1:] in SENTENCE_MARKS)
+        possessive = word[-1] in "sS" and len(word) > 2 and word[-2] in "'’"
         if possessive:
             end -= 2
             word = word[:-2]
@@ -442,7 +445,9 @@ def tokenize(position: int, text: str, keep: frozenset[str]) -> Paragraph:
                 sentence_start,
                 possessive,
                 n != previous + 1,  # a word was left out before it
-                not possessive and is_kept[n + 1] and (not gap_after or gap_after.isspace()),
+                not possessive
+                and is_kept[n + 1]
+                and (gap_after == " " or not gap_after or gap_after.isspace()),
             )
         )
         lowers.append(lower)
