@@ -301,9 +301,6 @@ PLACE_CUES = frozenset(
     ]
 )
 MEMBERS = frozenset(["officials", "members", "militants", "fighters", "leadership"])
-ORGANIZATION_CUES = COMPANY_NOUNS | ORGANIZATION_HAS
-SPOKEN_OR_RULED = SPEECH_VERBS | RULED_BY
-GOVERNMENT = frozenset(["government"])
 POSSESSIVE = re.compile(r"['’][sS]")  # where no "'s" is written, no word is an owner
 # Endings of the adjectives of peoples and regions: "Kashmiri militants" are no body's name.
 GROUP_ADJECTIVES = (*ADJECTIVE_ENDINGS, "i")
@@ -341,6 +338,8 @@ class Paragraph:
     # token -> its ``lower``: gazetteer keys are slices of it, and passes test their cue words
     # against the whole paragraph at once
     lowers: list[str] = field(default_factory=list)
+    # cue (TITLE_CUE...) -> the indexes of its words, in order: what each pass visits
+    cues: list[list[int]] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -397,9 +396,11 @@ def lower_words_kept() -> frozenset[str]:
     )
 
 
-def tokenize(position: int, text: str, keep: frozenset[str]) -> Paragraph:
+def tokenize(
+    position: int, text: str, keep: frozenset[str], cues: dict[str, tuple[int, ...]]
+) -> Paragraph:
     """The words of a paragraph; in mixed case, lower-case words only when they are in
-    ``keep``."""
+    ``keep``. Where it holds the words that passes look for (``cue_words``) is noted."""
     # ASCII letters counted on the UTF-8 bytes: no other character encodes to one.
     encoded = text.encode()
     upper = len(encoded.translate(None, NOT_UPPER))
@@ -419,6 +420,7 @@ def tokenize(position: int, text: str, keep: frozenset[str]) -> Paragraph:
     is_kept.append(False)  # after the last word
     tokens: list[Token] = []
     lowers: list[str] = []
+    at: list[list[int]] = [[] for _ in range(CUES)]
     previous = -1
     for n in kept:
         word = words[n]
@@ -450,25 +452,74 @@ def tokenize(position: int, text: str, keep: frozenset[str]) -> Paragraph:
                 and (gap_after == " " or not gap_after or gap_after.isspace()),
             )
         )
+        found = cues.get(lower)
+        if found:
+            for cue in found:
+                at[cue].append(len(lowers))
         lowers.append(lower)
         previous = n
-    return Paragraph(position, text, tokens, all_caps, [None] * len(tokens), lowers)
+    return Paragraph(position, text, tokens, all_caps, [None] * len(tokens), lowers, at)
+
+
+# The kinds of words that passes look for. The tokenizer notes where each paragraph holds them
+# (Paragraph.cues): one dict look-up per token instead of a scan of every word by each pass.
+(
+    TITLE_CUE,
+    GIVEN_NAME_CUE,
+    ORGANIZATION_END_CUE,
+    PLACE_END_CUE,
+    GOVERNMENT_CUE,
+    COMPASS_CUE,
+    ORGANIZATION_CUE,
+    PLACE_CUE,
+    SPEECH_OR_RULE_CUE,
+    PHRASE_START_CUE,
+    CUES,
+) = range(11)
 
 
 @cache
-def phrase_starts() -> frozenset[str]:
-    """The lower-cased words that begin a gazetteer phrase or an acronym, and "al"."""
+def cue_words() -> dict[str, tuple[int, ...]]:
+    """Lower-cased word -> the cues it is."""
     gaz = gazetteer()
-    return frozenset(gaz.first_words) | {a.lower() for a in gaz.acronyms} | {"al"}
+    words = {
+        TITLE_CUE: gaz.title_heads,
+        GIVEN_NAME_CUE: gaz.given_names,
+        ORGANIZATION_END_CUE: ORG_SUFFIXES,
+        PLACE_END_CUE: PLACE_SUFFIXES,
+        GOVERNMENT_CUE: ["government"],
+        COMPASS_CUE: COMPASS,
+        ORGANIZATION_CUE: COMPANY_NOUNS | ORGANIZATION_HAS,
+        PLACE_CUE: PLACE_CUES,
+        SPEECH_OR_RULE_CUE: SPEECH_VERBS | RULED_BY,
+        # the words that begin a gazetteer phrase or an acronym, and "al"
+        PHRASE_START_CUE: [*gaz.first_words, *(a.lower() for a in gaz.acronyms), "al"],
+    }
+    cues: dict[str, tuple[int, ...]] = {}
+    for cue, members in words.items():
+        for word in members:
+            if cue not in cues.get(word, ()):
+                cues[word] = (*cues.get(word, ()), cue)
+    return cues
 
 
 def where(par: Paragraph, words) -> list[int]:
     """The indexes of the tokens whose lower-cased form is one of ``words`` (a set or a dict's
-    keys). Most paragraphs hold none of a pass's cue words, which a set operation in C tells at
-    once."""
+    keys): for words found in the cable itself (names met, acronyms defined), which no cue
+    table knows. Most paragraphs hold none of them, which a set operation in C tells at once."""
     if words.isdisjoint(par.lowers):
         return []
     return [k for k, lower in enumerate(par.lowers) if lower in words]
+
+
+UPPER, CAPITALIZED, POSSESSIVE_TOKEN = (
+    attrgetter(name) for name in ("upper", "capitalized", "possessive")
+)
+
+
+def indexes_where(tokens: list[Token], flag) -> list[int]:
+    """The indexes of the tokens whose ``flag`` (an attrgetter) is true, found in C."""
+    return list(compress(range(len(tokens)), map(flag, tokens)))
 
 
 def after_brackets(par: Paragraph) -> list[int]:
@@ -486,8 +537,8 @@ def after_brackets(par: Paragraph) -> list[int]:
 class CableExtractor:
     def __init__(self, paragraphs: list[str], tags, people) -> None:
         self.gaz: Gazetteer = gazetteer()
-        keep = lower_words_kept()
-        self.paragraphs = [tokenize(i, text, keep) for i, text in enumerate(paragraphs)]
+        keep, cues = lower_words_kept(), cue_words()
+        self.paragraphs = [tokenize(i, text, keep, cues) for i, text in enumerate(paragraphs)]
         self.candidates: list[Candidate] = []
         self.tags = list(tags)
         self.people = [p for p in people if p and p.strip()]
@@ -517,8 +568,19 @@ class CableExtractor:
     def free(self, par: Paragraph, first: int, last: int) -> bool:
         return par.claimed[first:last].count(None) == last - first
 
-    def claim(self, par: Paragraph, first: int, last: int, kind: str, **values) -> Candidate:
-        candidate = Candidate(par.position, first, last, kind, **values)
+    def claim(
+        self,
+        par: Paragraph,
+        first: int,
+        last: int,
+        kind: str,
+        *,
+        name: str = "",
+        key: str = "",
+        title: str = "",
+        span: tuple[int, int] | None = None,
+    ) -> Candidate:
+        candidate = Candidate(par.position, first, last, kind, name, key, title, False, span)
         par.claimed[first:last] = [len(self.candidates)] * (last - first)
         self.candidates.append(candidate)
         return candidate
@@ -600,7 +662,7 @@ class CableExtractor:
     # -- passes ----------------------------------------------------------------------------
     def titled_people(self, par: Paragraph) -> None:
         tokens, heads = par.tokens, self.gaz.title_heads
-        for i in where(par, heads):
+        for i in par.cues[TITLE_CUE]:
             token = tokens[i]
             if i + 1 >= len(tokens):
                 continue
@@ -690,12 +752,11 @@ class CableExtractor:
         first_words, acronyms = self.gaz.first_words, self.gaz.acronyms
         # the words where something below can happen: a name, an acronym or "GOx" begins, a
         # hyphen joins places, "Al" begins a name; most words are none of those
-        begins = phrase_starts()
-        starts = [
-            i
-            for i, lower in enumerate(par.lowers)
-            if lower in begins or "-" in lower or lower[:2] == "go"
-        ]
+        starts = par.cues[PHRASE_START_CUE]
+        if "-" in par.text or "GO" in par.text:
+            starts = sorted(
+                {*starts, *(i for i, w in enumerate(par.lowers) if "-" in w or w[:2] == "go")}
+            )
         i = 0  # the first token not yet looked at or claimed
         for start in starts:
             if start < i:
@@ -862,7 +923,7 @@ class CableExtractor:
         names: dict[tuple[str, ...], tuple[str, str]] = {}
         for par in self.paragraphs:
             tokens = par.tokens
-            for k in where(par, ORGANIZATION_CUES):
+            for k in par.cues[ORGANIZATION_CUE]:
                 t = tokens[k]
                 if t.lower in COMPANY_NOUNS and k + 1 < len(tokens):
                     if not par.all_caps and not t.text.islower():
@@ -942,7 +1003,7 @@ class CableExtractor:
         names: dict[tuple[str, ...], tuple[str, str]] = {}
         for par in self.paragraphs:
             tokens = par.tokens
-            for k in where(par, PLACE_CUES):
+            for k in par.cues[PLACE_CUE]:
                 t = tokens[k]
                 if not (par.all_caps or t.text.islower()):
                     continue
@@ -1051,8 +1112,9 @@ class CableExtractor:
             if par.all_caps:
                 continue
             tokens = par.tokens
-            for k, token in enumerate(tokens):
-                if not token.upper or par.claimed[k] is not None:
+            for k in indexes_where(tokens, UPPER):
+                token = tokens[k]
+                if par.claimed[k] is not None:
                     continue
                 if self.office_symbol(par, k):
                     continue
@@ -1332,7 +1394,7 @@ class CableExtractor:
 
     def suffixed_organizations(self, par: Paragraph) -> None:
         tokens = par.tokens
-        for k in where(par, ORG_SUFFIXES):
+        for k in par.cues[ORGANIZATION_END_CUE]:
             token = tokens[k]
             if not token.capitalized or par.claimed[k] is not None:
                 continue
@@ -1407,7 +1469,7 @@ class CableExtractor:
     def suffixed_places(self, par: Paragraph) -> None:
         """A name before a kind of place: "Catatumbo River", "SOCUAVO DEL SUR RIVER"."""
         tokens = par.tokens
-        for k in where(par, PLACE_SUFFIXES):
+        for k in par.cues[PLACE_END_CUE]:
             token = tokens[k]
             if par.claimed[k] is not None or k == 0:
                 continue
@@ -1455,7 +1517,7 @@ class CableExtractor:
     def governments(self, par: Paragraph) -> None:
         """ "Government of Morocco" is an organisation, the one "GOM" names in a cable tagged MO."""
         tokens = par.tokens
-        for k in [g + 2 for g in where(par, GOVERNMENT) if g + 2 < len(tokens)]:
+        for k in [g + 2 for g in par.cues[GOVERNMENT_CUE] if g + 2 < len(tokens)]:
             owner = par.claimed[k]
             if owner is None or tokens[k - 1].lower != "of":
                 continue
@@ -1478,7 +1540,7 @@ class CableExtractor:
         if par.all_caps:
             return
         tokens = par.tokens
-        for k in [c + 1 for c in where(par, COMPASS) if c + 1 < len(tokens)]:
+        for k in [c + 1 for c in par.cues[COMPASS_CUE] if c + 1 < len(tokens)]:
             owner = par.claimed[k]
             t = tokens[k - 1]
             if owner is None or not t.capitalized:
@@ -1532,9 +1594,9 @@ class CableExtractor:
         tokens = par.tokens
         last = len(tokens) - 1
         # only an owner or a word before a cue can be claimed
-        cued_at = {k - 1 for k in where(par, SPOKEN_OR_RULED) if k > 0}
+        cued_at = {k - 1 for k in par.cues[SPEECH_OR_RULE_CUE] if k > 0}
         if POSSESSIVE.search(par.text):
-            cued_at.update(k for k, t in enumerate(tokens) if t.possessive)
+            cued_at.update(indexes_where(tokens, POSSESSIVE_TOKEN))
         for k in sorted(cued_at):
             t = tokens[k]
             ruled = False
@@ -1570,7 +1632,7 @@ class CableExtractor:
         Cameron"), a region's cannot ("Sinai", "Beni Suef")."""
         tokens, given = par.tokens, self.gaz.given_names
         done = 0  # the index after the last name claimed
-        for first in [k for k in where(par, given) if k < len(tokens) - 1]:
+        for first in [k for k in par.cues[GIVEN_NAME_CUE] if k < len(tokens) - 1]:
             t = tokens[first]
             if first < done or t.possessive or not self.takeable(par, first):
                 continue
@@ -1624,11 +1686,10 @@ class CableExtractor:
             return  # without capitals, two rare words in a row are as often a phrase as a name
         tokens = par.tokens
         k = 0
-        while k < len(tokens):
-            if not tokens[k].capitalized:
-                k += 1  # no name begins here
+        for first in indexes_where(tokens, CAPITALIZED):  # where a name can begin
+            if first < k:
                 continue
-            first = k
+            k = first
             stop = k + 4
             while k < len(tokens) and k < stop:
                 t = tokens[k]
@@ -1666,7 +1727,6 @@ class CableExtractor:
                     if par.claimed[m] is not None:
                         self.candidates[par.claimed[m]].dropped = True
                 self.claim(par, first, k, "person")
-            k = max(k, first + 1)
 
     def known_people(self) -> None:
         """Names met elsewhere in the cable (or given as signer and Classified By) claim the
