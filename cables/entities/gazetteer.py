@@ -188,7 +188,7 @@ MONTHS = frozenset(
 
 
 def tokens_of(text: str) -> tuple[str, ...]:
-    return tuple(m.group().lower() for m in TOKEN.finditer(text))
+    return tuple(map(str.lower, TOKEN.findall(text)))
 
 
 @dataclass
@@ -238,6 +238,8 @@ class Gazetteer:
 
 def _plain(name: str) -> str:
     """Without diacritics: "Cúcuta" is written "CUCUTA", "Bihār" "Bihar"."""
+    if name.isascii():
+        return name  # nothing to decompose
     return "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c))
 
 

@@ -47,8 +47,11 @@ _NOT_ALPHANUMERIC = re.compile(r"[^a-z0-9]+")
 @lru_cache(maxsize=65536)  # names recur within a cable and across the archive
 def fold(text: str) -> str:
     """Lower case ASCII letters, digits and single spaces: diacritics, hyphens, dots go."""
-    text = unicodedata.normalize("NFKD", text.translate(_SPECIAL))
-    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
+    text = text.translate(_SPECIAL)
+    if not text.isascii():  # ASCII has nothing to decompose
+        text = unicodedata.normalize("NFKD", text)
+        text = "".join(c for c in text if not unicodedata.combining(c))
+    text = text.lower()
     text = _APOSTROPHES.sub("", text)
     return " ".join(_NOT_ALPHANUMERIC.sub(" ", text).split())
 
