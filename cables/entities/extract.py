@@ -1699,13 +1699,10 @@ class CableExtractor:
                 if owner is not None:
                     c = self.candidates[owner]
                     # "Maria Elena Martinez": a town's name ends a name begun before it
-                    small = (t.lower,) in self.gaz.small_places or (
-                        (t.lower,) in self.gaz.regions_only
-                    )
-                    if not (c.first == c.last - 1 and self.is_city(t) and c.span is None):
+                    if not (c.first == c.last - 1 and c.span is None and self.is_city(t)):
                         break
                     if k == first and not (
-                        small
+                        ((t.lower,) in self.gaz.small_places or (t.lower,) in self.gaz.regions_only)
                         and k + 1 < len(tokens)
                         and self.adjacent(par, k, k + 1)
                         and self.name_like(par, tokens[k + 1], strict=True)
