@@ -174,7 +174,7 @@ FACILITIES = frozenset(
 CAPS_AMBIGUOUS = frozenset(
     ["US", "AID", "WHO", "PA", "AP", "GE", "AU", "EC", "AQ", "IT", "OR", "IN", "AT"]
 )
-GOVERNMENT_ACRONYM = re.compile(r"GO([A-Z]{1,3})")
+GOVERNMENT = re.compile(r"GO([A-Z]{1,3})")
 # An acronym: 2 to 8 capitals, maybe joined by a hyphen ("PSOE", "AFL-CIO", "TNK-BP").
 ACRONYM = re.compile(r"[A-Z]{2,8}(?:-[A-Z]{1,4})?")
 ROMAN_NUMERAL = re.compile(r"[IVXLC]+")
@@ -335,8 +335,7 @@ class Paragraph:
     tokens: list[Token]
     all_caps: bool
     claimed: list[int | None] = field(default_factory=list)  # token -> candidate index
-    # token -> its ``lower``: gazetteer keys are slices of it, and passes test their cue words
-    # against the whole paragraph at once
+    # token -> its ``lower``: gazetteer keys are slices of it, and where() looks in it
     lowers: list[str] = field(default_factory=list)
     # cue (TITLE_CUE...) -> the indexes of its words, in order: what each pass visits
     cues: list[list[int]] = field(default_factory=list)
@@ -846,7 +845,7 @@ class CableExtractor:
             return phrase  # "UN Security Council" before "UN"
         if acronym:
             return i + 1, acronym
-        government = token.text[:2] == "GO" and GOVERNMENT_ACRONYM.fullmatch(token.text)
+        government = token.text[:2] == "GO" and GOVERNMENT.fullmatch(token.text)
         if government and token.text not in gaz.acronyms:
             country = self.tag_countries.get(government.group(1))
             if country:
@@ -1561,7 +1560,7 @@ class CableExtractor:
         """ "Banco Modal", "Grupo Clarin": a company word of the host country's language before
         capitalised words; and a single unknown word ending in "bank" (Rabobank, Sberbank)."""
         if ORG_PREFIXES.isdisjoint(par.lowers) and "bank" not in " ".join(par.lowers):
-            return
+            return  # no company word, no word ending in "bank"
         tokens = par.tokens
         for k, t in enumerate(tokens):
             if par.claimed[k] is not None or not (par.all_caps or t.capitalized):
