@@ -11,9 +11,12 @@ lean on the lists only.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cache
+from itertools import accumulate, compress
+from operator import attrgetter
 
 from .gazetteer import FUNCTION_WORDS, MONTHS, TOKEN, Gazetteer, gazetteer
 from .keys import fold, name_parts, organization_key, person_key, place_key
@@ -298,6 +301,7 @@ PLACE_CUES = frozenset(
     ]
 )
 MEMBERS = frozenset(["officials", "members", "militants", "fighters", "leadership"])
+POSSESSIVE = re.compile(r"['’][sS]")  # where no "'s" is written, no word is an owner
 # Endings of the adjectives of peoples and regions: "Kashmiri militants" are no body's name.
 GROUP_ADJECTIVES = (*ADJECTIVE_ENDINGS, "i")
 ARTICLE = re.compile(r"(?:al|el|ad|an|as|ash|at|az)-[A-Z]")  # "al-Qaeda", "el-Baradei"
@@ -320,18 +324,24 @@ class Token:
     # a lower-case word left out by the tokenizer stands before it: the previous token is not
     # its neighbour in the text
     after_skipped: bool
+    # only white space between it and the next token (and no "'s"): the two are adjacent
+    joined: bool
 
 
-@dataclass
+@dataclass(slots=True)
 class Paragraph:
     position: int
     text: str
     tokens: list[Token]
     all_caps: bool
     claimed: list[int | None] = field(default_factory=list)  # token -> candidate index
+    # token -> its ``lower``: gazetteer keys are slices of it, and where() looks in it
+    lowers: list[str] = field(default_factory=list)
+    # cue (TITLE_CUE...) -> the indexes of its words, in order: what each pass visits
+    cues: list[list[int]] = field(default_factory=list)
 
 
-@dataclass
+@dataclass(slots=True)
 class Candidate:
     paragraph: int
     first: int  # token indexes, last exclusive
@@ -346,10 +356,19 @@ class Candidate:
     )
 
 
-# A word, with the sentence mark that stands before it, if any ("(Iran", ". The").
-WORD_AFTER_MARK = re.compile(r"""(?:([.!?:;"“(\[])\s*)?(""" + TOKEN.pattern + ")")
-NOT_LOWER = re.compile(r"[^a-z]+")
-NOT_UPPER = re.compile(r"[^A-Z]+")
+# Split on words: [gap, word, gap, word, ..., gap], offsets by adding up the lengths.
+WORD_SPLIT = re.compile(f"({TOKEN.pattern})")
+# The same for ASCII text (most paragraphs), where a letter is [A-Za-z]: a quarter faster.
+ASCII_WORD_SPLIT = re.compile(r"((?:[A-Za-z]\.){2,}|[A-Za-z]+(?:['-][A-Za-z]+)*)")
+# A word after one of these (and white space) starts a sentence: "(Iran", ". The".
+SENTENCE_MARKS = frozenset('.!?:;"“([')
+NOT_LOWER = bytes(c for c in range(256) if not 97 <= c <= 122)  # deleted, a-z remain
+NOT_UPPER = bytes(c for c in range(256) if not 65 <= c <= 90)
+
+
+# name_like's answers, by [all_caps][strict] and word.
+NAME_LIKE_MEMO: tuple[tuple[dict[str, bool], dict[str, bool]], ...] = (({}, {}), ({}, {}))
+MEMO_SIZE = 100_000
 
 
 @cache
@@ -376,54 +395,149 @@ def lower_words_kept() -> frozenset[str]:
     )
 
 
-def tokenize(position: int, text: str, keep: frozenset[str]) -> Paragraph:
+def tokenize(
+    position: int, text: str, keep: frozenset[str], cues: dict[str, tuple[int, ...]]
+) -> Paragraph:
     """The words of a paragraph; in mixed case, lower-case words only when they are in
-    ``keep``."""
-    upper = len(NOT_UPPER.sub("", text))
-    all_caps = len(NOT_LOWER.sub("", text)) < 0.25 * upper if upper else False
+    ``keep``. Where it holds the words that passes look for (``cue_words``) is noted."""
+    # ASCII letters counted on the UTF-8 bytes: no other character encodes to one.
+    encoded = text.encode()
+    upper = len(encoded.translate(None, NOT_UPPER))
+    all_caps = len(encoded.translate(None, NOT_LOWER)) < 0.25 * upper if upper else False
+    # One split and running lengths, in C, find every word and its offsets; Python then looks
+    # only at the words kept, under half of them in mixed case.
+    pieces = (ASCII_WORD_SPLIT if text.isascii() else WORD_SPLIT).split(text)
+    offsets = list(accumulate(map(len, pieces)))  # word n spans offsets[2n] to offsets[2n + 1]
+    words = pieces[1::2]
+    if all_caps:
+        is_kept = [True] * len(words)
+    elif "d'" in text or "d’" in text:
+        is_kept = [not word.islower() or word in keep or word[:2] in ("d'", "d’") for word in words]
+    else:  # the same, less the test for "d'Ivoire" that cannot succeed
+        is_kept = [not word.islower() or word in keep for word in words]
+    kept = compress(range(len(words)), is_kept)
+    is_kept.append(False)  # after the last word
     tokens: list[Token] = []
-    append = tokens.append
-    first_word = True
-    skipped = False
-    for match in WORD_AFTER_MARK.finditer(text):
-        mark, word = match.groups()
-        sentence_start = first_word or mark is not None
-        first_word = False
-        if not all_caps and word.islower() and word not in keep and word[:2] not in ("d'", "d’"):
-            skipped = True
-            continue
-        start, end = match.span(2)
-        raw_end = end
-        possessive = len(word) > 2 and word[-1] in "sS" and word[-2] in "'’"
+    lowers: list[str] = []
+    at: list[list[int]] = [[] for _ in range(CUES)]
+    previous = -1
+    for n in kept:
+        word = words[n]
+        start = offsets[2 * n]
+        end = raw_end = offsets[2 * n + 1]
+        gap = pieces[2 * n]  # mostly " "
+        sentence_start = n == 0 or (gap != " " and gap.rstrip()[-1:] in SENTENCE_MARKS)
+        possessive = word[-1] in "sS" and len(word) > 2 and word[-2] in "'’"
         if possessive:
             end -= 2
             word = word[:-2]
         capitalized = word[0].isupper() or (word[2:3] == "-" and bool(ARTICLE.match(word)))
-        append(
+        gap_after = pieces[2 * n + 2]
+        lower = word.lower()
+        tokens.append(
             Token(
                 start,
                 end,
                 raw_end,
                 word,
-                word.lower(),
+                lower,
                 capitalized,
                 word.isupper(),
                 sentence_start,
                 possessive,
-                skipped,
+                n != previous + 1,  # a word was left out before it
+                not possessive
+                and is_kept[n + 1]
+                and (gap_after == " " or not gap_after or gap_after.isspace()),
             )
         )
-        skipped = False
-    paragraph = Paragraph(position, text, tokens, all_caps)
-    paragraph.claimed = [None] * len(tokens)
-    return paragraph
+        found = cues.get(lower)
+        if found:
+            for cue in found:
+                at[cue].append(len(lowers))
+        lowers.append(lower)
+        previous = n
+    return Paragraph(position, text, tokens, all_caps, [None] * len(tokens), lowers, at)
+
+
+# The kinds of words that passes look for. The tokenizer notes where each paragraph holds them
+# (Paragraph.cues): one dict look-up per token instead of a scan of every word by each pass.
+(
+    TITLE_CUE,
+    GIVEN_NAME_CUE,
+    ORGANIZATION_END_CUE,
+    PLACE_END_CUE,
+    GOVERNMENT_CUE,
+    COMPASS_CUE,
+    ORGANIZATION_CUE,
+    PLACE_CUE,
+    SPEECH_OR_RULE_CUE,
+    PHRASE_START_CUE,
+    CUES,
+) = range(11)
+
+
+@cache
+def cue_words() -> dict[str, tuple[int, ...]]:
+    """Lower-cased word -> the cues it is."""
+    gaz = gazetteer()
+    words = {
+        TITLE_CUE: gaz.title_heads,
+        GIVEN_NAME_CUE: gaz.given_names,
+        ORGANIZATION_END_CUE: ORG_SUFFIXES,
+        PLACE_END_CUE: PLACE_SUFFIXES,
+        GOVERNMENT_CUE: ["government"],
+        COMPASS_CUE: COMPASS,
+        ORGANIZATION_CUE: COMPANY_NOUNS | ORGANIZATION_HAS,
+        PLACE_CUE: PLACE_CUES,
+        SPEECH_OR_RULE_CUE: SPEECH_VERBS | RULED_BY,
+        # the words that begin a gazetteer phrase or an acronym, and "al"
+        PHRASE_START_CUE: [*gaz.first_words, *(a.lower() for a in gaz.acronyms), "al"],
+    }
+    cues: dict[str, tuple[int, ...]] = {}
+    for cue, members in words.items():
+        for word in members:
+            if cue not in cues.get(word, ()):
+                cues[word] = (*cues.get(word, ()), cue)
+    return cues
+
+
+def where(par: Paragraph, words) -> list[int]:
+    """The indexes of the tokens whose lower-cased form is one of ``words`` (a set or a dict's
+    keys): for words found in the cable itself (names met, acronyms defined), which no cue
+    table knows. Most paragraphs hold none of them, which a set operation in C tells at once."""
+    if words.isdisjoint(par.lowers):
+        return []
+    return [k for k, lower in enumerate(par.lowers) if lower in words]
+
+
+UPPER, CAPITALIZED, POSSESSIVE_TOKEN = (
+    attrgetter(name) for name in ("upper", "capitalized", "possessive")
+)
+
+
+def indexes_where(tokens: list[Token], flag) -> list[int]:
+    """The indexes of the tokens whose ``flag`` (an attrgetter) is true, found in C."""
+    return list(compress(range(len(tokens)), map(flag, tokens)))
+
+
+def after_brackets(par: Paragraph) -> list[int]:
+    """The indexes of the tokens right after a "(", but the first token's, in order."""
+    tokens, text, indexes = par.tokens, par.text, []
+    bracket = text.find("(")
+    while bracket != -1:
+        k = bisect_left(tokens, bracket + 1, key=attrgetter("start"))
+        if 0 < k < len(tokens) and tokens[k].start == bracket + 1:
+            indexes.append(k)
+        bracket = text.find("(", bracket + 1)
+    return indexes
 
 
 class CableExtractor:
     def __init__(self, paragraphs: list[str], tags, people) -> None:
         self.gaz: Gazetteer = gazetteer()
-        keep = lower_words_kept()
-        self.paragraphs = [tokenize(i, text, keep) for i, text in enumerate(paragraphs)]
+        keep, cues = lower_words_kept(), cue_words()
+        self.paragraphs = [tokenize(i, text, keep, cues) for i, text in enumerate(paragraphs)]
         self.candidates: list[Candidate] = []
         self.tags = list(tags)
         self.people = [p for p in people if p and p.strip()]
@@ -441,8 +555,7 @@ class CableExtractor:
     # -- helpers ---------------------------------------------------------------------------
     def adjacent(self, par: Paragraph, i: int, j: int) -> bool:
         """Tokens i and j (j == i + 1) are separated by white space only."""
-        a, b = par.tokens[i], par.tokens[j]
-        return not a.possessive and par.text[a.raw_end : b.start].strip() == ""
+        return par.tokens[i].joined
 
     def name_adjacent(self, par: Paragraph, i: int, j: int) -> bool:
         """Adjacent, or a middle initial and its dot before the next name: "Sue K. Brown"."""
@@ -452,12 +565,22 @@ class CableExtractor:
         return self.adjacent(par, i, j)
 
     def free(self, par: Paragraph, first: int, last: int) -> bool:
-        return all(par.claimed[k] is None for k in range(first, last))
+        return par.claimed[first:last].count(None) == last - first
 
-    def claim(self, par: Paragraph, first: int, last: int, kind: str, **values) -> Candidate:
-        candidate = Candidate(par.position, first, last, kind, **values)
-        for k in range(first, last):
-            par.claimed[k] = len(self.candidates)
+    def claim(
+        self,
+        par: Paragraph,
+        first: int,
+        last: int,
+        kind: str,
+        *,
+        name: str = "",
+        key: str = "",
+        title: str = "",
+        span: tuple[int, int] | None = None,
+    ) -> Candidate:
+        candidate = Candidate(par.position, first, last, kind, name, key, title, False, span)
+        par.claimed[first:last] = [len(self.candidates)] * (last - first)
         self.candidates.append(candidate)
         return candidate
 
@@ -495,6 +618,17 @@ class CableExtractor:
 
     def name_like(self, par: Paragraph, token: Token, strict: bool) -> bool:
         """Could this word be part of a person's name? ``strict`` when no title vouches."""
+        # The answer depends on the word's letters and the paragraph's case only, and the same
+        # words come back in every cable.
+        memo = NAME_LIKE_MEMO[par.all_caps][strict]
+        known = memo.get(token.text)
+        if known is None:
+            if len(memo) >= MEMO_SIZE:
+                memo.clear()  # every name ever met would stay
+            known = memo[token.text] = self.word_name_like(par, token, strict)
+        return known
+
+    def word_name_like(self, par: Paragraph, token: Token, strict: bool) -> bool:
         lower = token.lower
         if not par.all_caps and (not token.capitalized or (token.upper and len(token.text) > 1)):
             return False
@@ -527,8 +661,9 @@ class CableExtractor:
     # -- passes ----------------------------------------------------------------------------
     def titled_people(self, par: Paragraph) -> None:
         tokens, heads = par.tokens, self.gaz.title_heads
-        for i, token in enumerate(tokens):
-            if token.lower not in heads or i + 1 >= len(tokens):
+        for i in par.cues[TITLE_CUE]:
+            token = tokens[i]
+            if i + 1 >= len(tokens):
                 continue
             if not par.all_caps and not token.capitalized and len(token.text) > 1:
                 continue
@@ -612,23 +747,40 @@ class CableExtractor:
         return j if j > start else None
 
     def gazetteer_phrases(self, par: Paragraph) -> None:
-        tokens, gaz = par.tokens, self.gaz
-        i = 0
-        while i < len(tokens):
-            # gazetteer names and acronyms start with a capital ("al-Qaeda" counts as one)
-            found = self.match_at(par, i) if par.all_caps or tokens[i].capitalized else None
-            if found:
-                last, (kind, name, key) = found
-                self.claim(par, i, last, kind, name=name, key=key)
-                i = last
+        tokens, claimed = par.tokens, par.claimed
+        first_words, acronyms = self.gaz.first_words, self.gaz.acronyms
+        # the words where something below can happen: a name, an acronym or "GOx" begins, a
+        # hyphen joins places, "Al" begins a name; most words are none of those
+        starts = par.cues[PHRASE_START_CUE]
+        if "-" in par.text or "GO" in par.text:
+            starts = sorted(
+                {*starts, *(i for i, w in enumerate(par.lowers) if "-" in w or w[:2] == "go")}
+            )
+        i = 0  # the first token not yet looked at or claimed
+        for start in starts:
+            if start < i:
                 continue
-            if par.claimed[i] is None and "-" in tokens[i].text:
+            i = start
+            token = tokens[i]
+            # gazetteer names and acronyms start with a capital ("al-Qaeda" counts as one); the
+            # many words that begin no name, acronym or "GOx" are not worth a call to match_at
+            if (
+                claimed[i] is None
+                and (par.all_caps or token.capitalized)
+                and (token.lower in first_words or token.text in acronyms or token.text[:2] == "GO")
+            ):
+                found = self.match_at(par, i)
+                if found:
+                    last, (kind, name, key) = found
+                    self.claim(par, i, last, kind, name=name, key=key)
+                    i = last
+                    continue
+            if claimed[i] is None and "-" in token.text:
                 self.hyphenated_places(par, i)
-            if tokens[i].text == "Al" and par.claimed[i] is None:
+            if token.text == "Al" and claimed[i] is None:
                 i = self.arabic_article_name(par, i)
                 continue
             i += 1
-        del gaz
 
     def arabic_article_name(self, par: Paragraph, i: int) -> int:
         """ "Al Masry Al Youm", "Al Ahram": outside the gazetteer, a name after a separate "Al"
@@ -707,15 +859,17 @@ class CableExtractor:
         longest = gaz.first_words.get(token.lower)
         if longest is None:
             return None
-        for length in range(min(longest, len(tokens) - i), 0, -1):
+        # the words of a phrase are adjacent: no longer phrase than that can match
+        most, reach = min(longest, len(tokens) - i), 1
+        while reach < most and tokens[i + reach - 1].joined:
+            reach += 1
+        for length in range(reach, 0, -1):
             last = i + length
-            words_key = tuple(t.lower for t in tokens[i:last])
+            words_key = tuple(par.lowers[i:last])
             entry = gaz.phrases.get(words_key)
             if entry is None:
                 continue
             if not self.free(par, i, last):
-                continue
-            if any(not self.adjacent(par, k, k + 1) for k in range(i, last - 1)):
                 continue
             end = tokens[last - 1]
             if not par.all_caps and not (end.capitalized or end.lower[:1] == "d"):
@@ -754,9 +908,10 @@ class CableExtractor:
         if not short:
             return
         for par in self.paragraphs:
-            for k, token in enumerate(par.tokens):
-                entry = short.get(token.lower)
-                if entry and par.claimed[k] is None and (par.all_caps or token.capitalized):
+            for k in where(par, short.keys()):
+                token = par.tokens[k]
+                entry = short[token.lower]
+                if par.claimed[k] is None and (par.all_caps or token.capitalized):
                     self.claim(par, k, k + 1, entry[0], name=entry[1], key=entry[2])
 
     def cued_organizations(self) -> None:
@@ -767,7 +922,8 @@ class CableExtractor:
         names: dict[tuple[str, ...], tuple[str, str]] = {}
         for par in self.paragraphs:
             tokens = par.tokens
-            for k, t in enumerate(tokens):
+            for k in par.cues[ORGANIZATION_CUE]:
+                t = tokens[k]
                 if t.lower in COMPANY_NOUNS and k + 1 < len(tokens):
                     if not par.all_caps and not t.text.islower():
                         continue
@@ -846,8 +1002,9 @@ class CableExtractor:
         names: dict[tuple[str, ...], tuple[str, str]] = {}
         for par in self.paragraphs:
             tokens = par.tokens
-            for k, t in enumerate(tokens):
-                if t.lower not in PLACE_CUES or not (par.all_caps or t.text.islower()):
+            for k in par.cues[PLACE_CUE]:
+                t = tokens[k]
+                if not (par.all_caps or t.text.islower()):
                     continue
                 if par.all_caps and t.lower in PLACE_SUFFIXES:
                     continue  # "SOCUAVO DEL SUR RIVER": the name before a kind of place
@@ -898,9 +1055,8 @@ class CableExtractor:
             if "(" not in par.text:
                 continue
             tokens = par.tokens
-            for a, token in enumerate(tokens):
-                if par.text[token.start - 1 : token.start] != "(" or a == 0:
-                    continue
+            for a in after_brackets(par):
+                token = tokens[a]
                 if par.text[token.end : token.end + 1] != ")" or token.after_skipped:
                     continue
                 acronym = token.text
@@ -936,9 +1092,10 @@ class CableExtractor:
                 self.acronyms.setdefault(acronym, (kind, name, key))
         if not self.acronyms:
             return
+        lowered = {acronym.lower() for acronym in self.acronyms}
         for par in self.paragraphs:
-            for k, token in enumerate(par.tokens):
-                entry = self.acronyms.get(token.text)
+            for k in where(par, lowered):
+                entry = self.acronyms.get(par.tokens[k].text)
                 if entry and par.claimed[k] is None:
                     self.claim(par, k, k + 1, entry[0], name=entry[1], key=entry[2])
 
@@ -954,8 +1111,9 @@ class CableExtractor:
             if par.all_caps:
                 continue
             tokens = par.tokens
-            for k, token in enumerate(tokens):
-                if not token.upper or par.claimed[k] is not None:
+            for k in indexes_where(tokens, UPPER):
+                token = tokens[k]
+                if par.claimed[k] is not None:
                     continue
                 if self.office_symbol(par, k):
                     continue
@@ -1009,9 +1167,9 @@ class CableExtractor:
             if "(" not in par.text:
                 continue
             tokens, text = par.tokens, par.text
-            for a in range(1, len(tokens)):
+            for a in after_brackets(par):
                 token = tokens[a]
-                if text[token.start - 1 : token.start] != "(" or not token.upper:
+                if not token.upper:
                     continue
                 before, owner = par.claimed[a - 1], par.claimed[a]
                 if before is None or text[tokens[a - 1].raw_end : token.start].strip() != "(":
@@ -1235,12 +1393,9 @@ class CableExtractor:
 
     def suffixed_organizations(self, par: Paragraph) -> None:
         tokens = par.tokens
-        for k, token in enumerate(tokens):
-            if (
-                token.lower not in ORG_SUFFIXES
-                or not token.capitalized
-                or par.claimed[k] is not None
-            ):
+        for k in par.cues[ORGANIZATION_END_CUE]:
+            token = tokens[k]
+            if not token.capitalized or par.claimed[k] is not None:
                 continue
             if (
                 k + 1 < len(tokens)
@@ -1313,8 +1468,9 @@ class CableExtractor:
     def suffixed_places(self, par: Paragraph) -> None:
         """A name before a kind of place: "Catatumbo River", "SOCUAVO DEL SUR RIVER"."""
         tokens = par.tokens
-        for k, token in enumerate(tokens):
-            if token.lower not in PLACE_SUFFIXES or par.claimed[k] is not None or k == 0:
+        for k in par.cues[PLACE_END_CUE]:
+            token = tokens[k]
+            if par.claimed[k] is not None or k == 0:
                 continue
             if not (par.all_caps or token.capitalized):
                 continue
@@ -1360,9 +1516,9 @@ class CableExtractor:
     def governments(self, par: Paragraph) -> None:
         """ "Government of Morocco" is an organisation, the one "GOM" names in a cable tagged MO."""
         tokens = par.tokens
-        for k in range(2, len(tokens)):
+        for k in [g + 2 for g in par.cues[GOVERNMENT_CUE] if g + 2 < len(tokens)]:
             owner = par.claimed[k]
-            if owner is None or tokens[k - 2].lower != "government" or tokens[k - 1].lower != "of":
+            if owner is None or tokens[k - 1].lower != "of":
                 continue
             c = self.candidates[owner]
             if c.kind != "place" or len(c.key) != 8 or c.first != k or c.span is not None:
@@ -1383,10 +1539,10 @@ class CableExtractor:
         if par.all_caps:
             return
         tokens = par.tokens
-        for k in range(1, len(tokens)):
+        for k in [c + 1 for c in par.cues[COMPASS_CUE] if c + 1 < len(tokens)]:
             owner = par.claimed[k]
             t = tokens[k - 1]
-            if owner is None or t.lower not in COMPASS or not t.capitalized:
+            if owner is None or not t.capitalized:
                 continue
             c = self.candidates[owner]
             if c.kind != "place" or c.first != k or c.span is not None:
@@ -1403,6 +1559,8 @@ class CableExtractor:
     def prefixed_organizations(self, par: Paragraph) -> None:
         """ "Banco Modal", "Grupo Clarin": a company word of the host country's language before
         capitalised words; and a single unknown word ending in "bank" (Rabobank, Sberbank)."""
+        if ORG_PREFIXES.isdisjoint(par.lowers) and "bank" not in " ".join(par.lowers):
+            return  # no company word, no word ending in "bank"
         tokens = par.tokens
         for k, t in enumerate(tokens):
             if par.claimed[k] is not None or not (par.all_caps or t.capitalized):
@@ -1434,7 +1592,12 @@ class CableExtractor:
         ("THE SHAH'S VIEWS"), except before a word of rule ("the Aznar government")."""
         tokens = par.tokens
         last = len(tokens) - 1
-        for k, t in enumerate(tokens):
+        # only an owner or a word before a cue can be claimed
+        cued_at = {k - 1 for k in par.cues[SPEECH_OR_RULE_CUE] if k > 0}
+        if POSSESSIVE.search(par.text):
+            cued_at.update(indexes_where(tokens, POSSESSIVE_TOKEN))
+        for k in sorted(cued_at):
+            t = tokens[k]
             ruled = False
             if t.possessive:
                 cued = par.all_caps or not t.sentence_start
@@ -1468,7 +1631,7 @@ class CableExtractor:
         Cameron"), a region's cannot ("Sinai", "Beni Suef")."""
         tokens, given = par.tokens, self.gaz.given_names
         done = 0  # the index after the last name claimed
-        for first in [k for k, t in enumerate(tokens[:-1]) if t.lower in given]:
+        for first in [k for k in par.cues[GIVEN_NAME_CUE] if k < len(tokens) - 1]:
             t = tokens[first]
             if first < done or t.possessive or not self.takeable(par, first):
                 continue
@@ -1522,8 +1685,10 @@ class CableExtractor:
             return  # without capitals, two rare words in a row are as often a phrase as a name
         tokens = par.tokens
         k = 0
-        while k < len(tokens):
-            first = k
+        for first in indexes_where(tokens, CAPITALIZED):  # where a name can begin
+            if first < k:
+                continue
+            k = first
             stop = k + 4
             while k < len(tokens) and k < stop:
                 t = tokens[k]
@@ -1533,13 +1698,10 @@ class CableExtractor:
                 if owner is not None:
                     c = self.candidates[owner]
                     # "Maria Elena Martinez": a town's name ends a name begun before it
-                    small = (t.lower,) in self.gaz.small_places or (
-                        (t.lower,) in self.gaz.regions_only
-                    )
-                    if not (c.first == c.last - 1 and self.is_city(t) and c.span is None):
+                    if not (c.first == c.last - 1 and c.span is None and self.is_city(t)):
                         break
                     if k == first and not (
-                        small
+                        ((t.lower,) in self.gaz.small_places or (t.lower,) in self.gaz.regions_only)
                         and k + 1 < len(tokens)
                         and self.adjacent(par, k, k + 1)
                         and self.name_like(par, tokens[k + 1], strict=True)
@@ -1554,15 +1716,13 @@ class CableExtractor:
                 k += 1
                 if t.possessive or (k < len(tokens) and not self.name_adjacent(par, k - 1, k)):
                     break
-            facility = (
+            if k - first >= 2 and not (
                 k < len(tokens) and not tokens[k].after_skipped and tokens[k].lower in FACILITIES
-            )
-            if k - first >= 2 and not facility:
+            ):
                 for m in range(first, k):
                     if par.claimed[m] is not None:
                         self.candidates[par.claimed[m]].dropped = True
                 self.claim(par, first, k, "person")
-            k = max(k, first + 1)
 
     def known_people(self) -> None:
         """Names met elsewhere in the cable (or given as signer and Classified By) claim the
@@ -1605,17 +1765,15 @@ class CableExtractor:
             longest[words[0]] = max(longest.get(words[0], 0), len(words))
         for par in self.paragraphs:
             tokens = par.tokens
-            i = 0
-            while i < len(tokens):
+            after = 0  # the index after the last name claimed
+            for i in where(par, longest.keys()):
+                if i < after:
+                    continue
                 matched = 0
                 token = tokens[i]
-                if (
-                    token.lower in longest
-                    and (par.all_caps or token.capitalized)
-                    and self.takeable(par, i)
-                ):
+                if (par.all_caps or token.capitalized) and self.takeable(par, i):
                     for length in range(min(longest[token.lower], len(tokens) - i), 0, -1):
-                        words = tuple(t.lower for t in tokens[i : i + length])
+                        words = tuple(par.lowers[i : i + length])
                         if (
                             words in phrases
                             and not any(t.after_skipped for t in tokens[i + 1 : i + length])
@@ -1630,9 +1788,7 @@ class CableExtractor:
                             self.candidates[par.claimed[m]].dropped = True
                     name, key = phrases[words] or ("", "")
                     self.claim(par, i, i + matched, kind, name=name, key=key)
-                    i += matched
-                else:
-                    i += 1
+                    after = i + matched
 
     def takeable(self, par: Paragraph, i: int) -> bool:
         """Free, or only a town's name: "Sadri" the police chief, not Sadri the town."""
@@ -1694,6 +1850,7 @@ class CableExtractor:
                     person_key(text),
                     text.title() if text.isupper() else text,
                 )
+        one_key: dict[str, str | None] = {}  # surname -> the_one_key's answer
         for c in people:
             if c.key:
                 continue
@@ -1714,7 +1871,9 @@ class CableExtractor:
                 c.key = known[surname][0]
                 texts.setdefault(c.key, known[surname][1])
             else:
-                c.key = the_one_key(full_keys, surname) or person_key(surname)
+                if surname not in one_key:
+                    one_key[surname] = the_one_key(full_keys, surname)
+                c.key = one_key[surname] or person_key(surname)
         # display name: the fullest spelling met in the cable
         best: dict[str, str] = {}
         for c in people:
@@ -1769,7 +1928,7 @@ class CableExtractor:
             mentions.append(
                 EntityMention(c.paragraph, start, end, par.text[start:end], c.kind, c.name, c.key)
             )
-        mentions.sort(key=lambda m: (m.paragraph_position, m.start))
+        mentions.sort(key=attrgetter("paragraph_position", "start"))
         return mentions
 
 

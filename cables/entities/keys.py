@@ -47,16 +47,20 @@ _NOT_ALPHANUMERIC = re.compile(r"[^a-z0-9]+")
 @lru_cache(maxsize=65536)  # names recur within a cable and across the archive
 def fold(text: str) -> str:
     """Lower case ASCII letters, digits and single spaces: diacritics, hyphens, dots go."""
-    text = unicodedata.normalize("NFKD", text.translate(_SPECIAL))
-    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
+    text = text.translate(_SPECIAL)
+    if not text.isascii():  # ASCII has nothing to decompose
+        text = unicodedata.normalize("NFKD", text)
+        text = "".join(c for c in text if not unicodedata.combining(c))
+    text = text.lower()
     text = _APOSTROPHES.sub("", text)
     return " ".join(_NOT_ALPHANUMERIC.sub(" ", text).split())
 
 
-def name_parts(name: str) -> list[str]:
+@lru_cache(maxsize=65536)  # the same names again within a cable and across the archive
+def name_parts(name: str) -> tuple[str, ...]:
     """The folded words of a person's name, romanisation variants unified, "al-" dropped."""
-    parts = [_CANONICAL.get(p, p) for p in fold(name).split()]
-    return [p for p in parts if p not in _PARTICLES] or parts
+    parts = tuple(_CANONICAL.get(p, p) for p in fold(name).split())
+    return tuple(p for p in parts if p not in _PARTICLES) or parts
 
 
 def person_key(name: str) -> str:
