@@ -601,19 +601,23 @@ class CableExtractor:
         )
 
     def is_common(self, lower: str) -> bool:
-        known = self.gaz.common_memo.get(lower)
+        memo = self.gaz.common_memo
+        known = memo.get(lower)
         if known is None:
-            known = self.gaz.common_memo[lower] = _listed(lower, self.gaz.common)
+            if len(memo) >= MEMO_SIZE:  # bounded, like the other memos: a worker's memory
+                memo.clear()  # must not grow with the number of cables it reads
+            known = memo[lower] = _listed(lower, self.gaz.common)
         return known
 
     def is_english(self, lower: str) -> bool:
         """A common word, or an English word that word lists never write capitalised
         ("widow", "raider"): in all-capitals text, no sign of a name without a title."""
-        known = self.gaz.english_memo.get(lower)
+        memo = self.gaz.english_memo
+        known = memo.get(lower)
         if known is None:
-            known = self.gaz.english_memo[lower] = self.is_common(lower) or _listed(
-                lower, self.gaz.english
-            )
+            if len(memo) >= MEMO_SIZE:
+                memo.clear()
+            known = memo[lower] = self.is_common(lower) or _listed(lower, self.gaz.english)
         return known
 
     def name_like(self, par: Paragraph, token: Token, strict: bool) -> bool:
