@@ -24,6 +24,8 @@ pytestmark = pytest.mark.django_db
 def test_benchmark_writes_every_section(tmp_path):
     databases = ["sqlite"] + (["postgres"] if connection.vendor == "postgresql" else [])
     output = tmp_path / "results.json"
+    # Its own name, so that a benchmark run elsewhere on the server is left alone.
+    postgres_database = f"cable_archive_bench_test_{tmp_path.name[-12:].lower()}"
     call_command(
         "benchmark",
         cables=100,
@@ -32,11 +34,20 @@ def test_benchmark_writes_every_section(tmp_path):
         requests=2,
         seconds_per_url=5,
         workers=1,
-        # Its own name, so that a benchmark run elsewhere on the server is left alone.
-        postgres_database=f"cable_archive_bench_test_{tmp_path.name[-12:].lower()}",
+        postgres_database=postgres_database,
+        keep=str(tmp_path / "kept"),
         output=str(output),
     )
     results = json.loads(output.read_text())
+
+    # --keep: the imported databases stay, to be timed again with --serve-only.
+    assert cable_count(f"sqlite:///{tmp_path / 'kept' / 'bench.sqlite3'}") == 100
+    if "postgres" in databases:
+        admin = default_postgres_url()
+        kept = admin.rsplit("/", 1)[0] + f"/{postgres_database}"
+        assert cable_count(kept) == 100
+        with psycopg.connect(admin, autocommit=True) as server:
+            server.execute(f'DROP DATABASE "{postgres_database}" WITH (FORCE)')
 
     assert {"cores", "memory_mb", "cpu"} <= set(results["machine"])
     assert {"python", "django", "sqlite"} <= set(results["versions"])

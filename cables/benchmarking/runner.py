@@ -439,8 +439,11 @@ def run_benchmark(
     parse_limit=None,
     postgres_url=DEFAULT_POSTGRES_URL,
     postgres_database=BENCH_DATABASE,
+    keep=None,
     log=print,
 ):
+    """The whole measure. `keep`: a folder where the SQLite database stays (and the PostgreSQL
+    database is not dropped), to be measured again with serve_existing."""
     workers = workers or os.cpu_count() or 1
     results = {
         "started": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -469,7 +472,9 @@ def run_benchmark(
             results["corpus"] = {"path": str(corpus), "generated": False}
         results["databases"] = {}
         for kind in databases:
-            database = Database(kind, workdir, postgres_url, postgres_database)
+            if keep:
+                keep.mkdir(parents=True, exist_ok=True)
+            database = Database(kind, keep or workdir, postgres_url, postgres_database)
             log(f"{kind}: fresh database, migrate")
             database.create()
             try:
@@ -484,7 +489,10 @@ def run_benchmark(
                     database, workdir, requests=requests, seconds_per_url=seconds_per_url
                 )
             finally:
-                database.drop()
+                if keep:
+                    log(f"{kind}: kept, {database.url}")
+                else:
+                    database.drop()
             results["databases"][kind] = {
                 "import": first,
                 "reimport": again,

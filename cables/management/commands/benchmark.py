@@ -103,6 +103,12 @@ class Command(BaseCommand):
             "then be served from the cache)",
         )
         parser.add_argument(
+            "--keep",
+            metavar="DIR",
+            help="keep the imported databases for --serve-only: the SQLite file in DIR, the "
+            "PostgreSQL database under its name (not dropped)",
+        )
+        parser.add_argument(
             "--output", metavar="FILE", help="JSON results (default var/benchmark-<time>.json)"
         )
 
@@ -162,5 +168,6 @@ class Command(BaseCommand):
             parse_limit=options["parse_pages"],
             postgres_url=options["postgres_url"] or default_postgres_url(),
             postgres_database=options["postgres_database"],
+            keep=Path(options["keep"]).resolve() if options["keep"] else None,
             log=lambda line: self.stderr.write(line),
         )
