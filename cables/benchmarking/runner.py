@@ -329,7 +329,10 @@ def run_measured(command, env, interval=0.1):
 def import_corpus(database, corpus, workers):
     """Run import_cables as a subprocess; counts, rates and memory."""
     command = _manage("import_cables", str(corpus), "--quiet", "--workers", str(workers))
-    code, output, seconds, memory = run_measured(command, _environment(database.url))
+    # In production mode, as the site is served: DEBUG on would keep the SQL of recent
+    # queries (bulk inserts with whole cable texts) in memory and slow every write.
+    env = _environment(database.url, DEBUG="0", SECRET_KEY=secrets.token_urlsafe(50))
+    code, output, seconds, memory = run_measured(command, env)
     matches = list(_SUMMARY.finditer(output))
     match = matches[-1] if matches else None
     if match is None:
@@ -345,8 +348,6 @@ def import_corpus(database, corpus, workers):
         "wall_seconds": round(seconds, 2),
         "per_second": round(total / import_seconds, 1) if import_seconds else None,
         "workers": workers,
-        # DEBUG on (the default) keeps up to 9,000 queries' SQL in memory: see performance.md.
-        "debug": os.environ.get("DEBUG", "1"),
         **memory,
         "summary": match[0],
     }

@@ -157,16 +157,18 @@ def one_import_at_a_time():
 def import_paths(paths, *, workers=None, report=None, stdout=None, quiet=False) -> Summary:
     """Import every cable found under these paths; returns the counts per outcome.
     Raises ImportRunning when another import holds the database."""
-    with one_import_at_a_time(), sorts_on_disk():
+    with one_import_at_a_time():
         return _import_paths(paths, workers, report, stdout, quiet)
 
 
 @contextlib.contextmanager
 def sorts_on_disk():
-    """SQLite sorts in temporary files during an import, not in memory (the setting for the
-    site): recounting the entities of the whole release sorts every mention's spelling, and in
-    memory that sort alone would grow with the archive, to some 600 MB at 251,287 cables.
-    (SQLite takes the setting only outside a transaction: an import inside one keeps it.)"""
+    """SQLite sorts in temporary files, not in memory (the setting for the site), for the
+    recounts at the end of an import: recounting the entities of the whole release sorts every
+    mention's spelling, and in memory that sort alone would grow with the archive, to some
+    600 MB at 251,287 cables. Not while writing batches: there the temporary files would hold
+    SQLite's statement journals, six times the write calls for nothing. (SQLite takes the
+    setting only outside a transaction: an import inside one keeps it.)"""
     if connection.vendor != "sqlite" or connection.in_atomic_block:
         yield
         return
@@ -230,13 +232,14 @@ def _import_paths(paths, workers, report, stdout, quiet) -> Summary:
         reset_queries()
         progress.update(summary.total)
 
-    refresh_tag_counts()
-    touched = finish_run()
-    # The whole archive's facet counts, and a new archive version (so a fresh cache of counts)
-    # when this run changed something; after the entities, so that no stale count is cached.
-    refresh_archive_counts(
-        changed=bool(summary.counts[IMPORTED] or summary.counts[UPDATED] or touched)
-    )
+    with sorts_on_disk():
+        refresh_tag_counts()
+        touched = finish_run()
+        # The whole archive's facet counts, and a new archive version (a fresh cache of counts)
+        # when this run changed something; after the entities, so that no stale count is cached.
+        refresh_archive_counts(
+            changed=bool(summary.counts[IMPORTED] or summary.counts[UPDATED] or touched)
+        )
     summary.seconds = time.monotonic() - started
     progress.update(summary.total, final=True)
     return summary
