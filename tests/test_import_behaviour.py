@@ -264,3 +264,26 @@ def test_exit_status_and_messages(tmp_path):
     finally:
         if drop:
             drop()
+
+
+def test_postgresql_import_leaves_statistics_and_a_visibility_map(tmp_path):
+    """Without them, until autovacuum comes (or never, when it is off), PostgreSQL guesses
+    every row count and reads the tables where the indexes alone would answer."""
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL's planner statistics")
+    import psycopg
+
+    env, drop = separate_database(tmp_path, "vacuumed")
+    try:
+        migrate(env)
+        assert run_command(SEEDS_DIR, "--quiet", env=env).returncode == 1  # the article
+        with psycopg.connect(env["DATABASE_URL"].replace("postgres://", "postgresql://")) as db:
+            rows = dict(
+                db.execute(
+                    "SELECT relname, (reltuples > 0 AND relallvisible = relpages) FROM pg_class "
+                    "WHERE relname IN ('cables_cable', 'cables_paragraph', 'cables_cabletag')"
+                ).fetchall()
+            )
+        assert rows == {"cables_cable": True, "cables_paragraph": True, "cables_cabletag": True}
+    finally:
+        drop()
