@@ -97,6 +97,7 @@ class TooSlow(Exception):
 @contextlib.contextmanager
 def time_budget(milliseconds):
     """Stop the queries run inside after `milliseconds`, raising TooSlow."""
+    interrupted = []  # SQLite: whether the handler stopped a query
     try:
         if connection.vendor == "postgresql":
             with transaction.atomic():
@@ -116,7 +117,16 @@ def time_budget(milliseconds):
         elif connection.vendor == "sqlite":
             connection.ensure_connection()
             deadline = time.monotonic() + milliseconds / 1000
-            connection.connection.set_progress_handler(lambda: time.monotonic() > deadline, 2000)
+
+            def stop():
+                # Once: with DEBUG on, Django logs the interrupted query's SQL by quoting its
+                # parameters in one more query, which must not be interrupted in turn.
+                if not interrupted and time.monotonic() > deadline:
+                    interrupted.append(True)
+                    return 1
+                return 0
+
+            connection.connection.set_progress_handler(stop, 2000)
             try:
                 yield
             finally:
@@ -124,7 +134,9 @@ def time_budget(milliseconds):
         else:
             yield
     except OperationalError as error:
-        if is_timeout(error):
+        # Stopped while SQLite opened the search index, the query fails as "vtable constructor
+        # failed": the handler knows it stopped something.
+        if is_timeout(error) or interrupted:
             raise TooSlow from error
         raise
 

@@ -297,3 +297,32 @@ def test_a_time_budget_does_not_outlive_its_block(corpus):
         cursor.execute("SHOW statement_timeout")
         assert cursor.fetchone()[0] == before
         cursor.execute("SELECT pg_sleep(0.2)")  # would be cancelled under a leftover budget
+
+
+def test_a_query_out_of_time_is_skipped_with_debug_sql_logging_on(db):
+    """With DEBUG on, Django logs each query's SQL with its parameters, which on SQLite takes
+    one more query: a budget that ran out must not stop that one too (it turned a skipped
+    facet into a 500 on a development server over a big archive)."""
+    # As many parameters as a list's ids: quoting them for the log is itself a long query.
+    ids = list(range(-3000, 0))
+    placeholders = ", ".join(["%s"] * len(ids))
+    slow = (
+        "WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < 50000000) "
+        f"SELECT COUNT(*) FROM n WHERE x NOT IN ({placeholders})"
+    )
+    if connection.vendor == "postgresql":
+        slow = f"SELECT pg_sleep(1) WHERE 0 NOT IN ({placeholders})"
+
+    def run():
+        with connection.cursor() as cursor:
+            cursor.execute(slow, ids)
+            return cursor.fetchone()
+
+    connection.force_debug_cursor = True
+    try:
+        assert facets.within_budget(run, milliseconds=20) is None
+    finally:
+        connection.force_debug_cursor = False
+    with connection.cursor() as cursor:  # the connection still answers, and without a budget
+        cursor.execute("SELECT 1")
+        assert cursor.fetchone() == (1,)
