@@ -123,7 +123,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # gunicorn worker through a table in the archive's own database (created by migration
 # cables.0004_scale): no other service to run. Keys carry the archive version, bumped by each
 # import that changed something, so entries never go stale; the timeout only lets old
-# versions' entries be culled. docs/performance.md ("Scaling") says why not files.
+# versions' entries be culled. docs/performance.md ("What was changed to get here") says why
+# not files.
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",

@@ -22,7 +22,7 @@ or a tag is evaluated once per page, not once per facet. A list of more than
 and its facet counts are estimates (`Facet.estimated`, shown with ≈): the cost of a facet then
 stays the same however big the list or the archive.
 
-At scale (docs/performance.md, "Scaling"):
+At scale (docs/performance.md, "What was changed to get here"):
 - complete counts are cached (Django's cache, a table in the database) under the normalized
   query string and the archive version, which each import that changed something bumps;
 - the whole archive's counts per facet value are kept by the importer

@@ -170,3 +170,28 @@ def test_serve_only_times_an_imported_database_and_leaves_it_as_it_was(tmp_path)
 def test_serve_only_says_what_is_missing(arguments, message):
     with pytest.raises(CommandError, match=message):
         call_command("benchmark", *arguments)
+
+
+def test_benchmark_never_drops_a_database_it_did_not_create(tmp_path):
+    """A PostgreSQL database of the benchmark's name (kept by an earlier --keep run) and a kept
+    SQLite file stay as they are: the run stops at once and says what to do."""
+    kept = tmp_path / "kept"
+    kept.mkdir()
+    (kept / "bench.sqlite3").write_bytes(b"an earlier run's archive")
+    with pytest.raises(CommandError, match="already exists"):
+        call_command("benchmark", cables=10, databases="sqlite", keep=str(kept))
+    assert (kept / "bench.sqlite3").read_bytes() == b"an earlier run's archive"
+
+    if connection.vendor != "postgresql":
+        return
+    name = f"cable_archive_bench_kept_{tmp_path.name[-12:].lower()}"
+    admin = default_postgres_url()
+    with psycopg.connect(admin, autocommit=True) as server:
+        server.execute(f'CREATE DATABASE "{name}"')
+        try:
+            with pytest.raises(CommandError, match=f'database "{name}" already exists'):
+                call_command("benchmark", cables=10, databases="postgres", postgres_database=name)
+            found = server.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+            assert found.fetchone() is not None
+        finally:
+            server.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

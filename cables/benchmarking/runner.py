@@ -139,6 +139,15 @@ class Database:
                 with psycopg.connect(self.url, autocommit=True) as connection:
                     connection.execute(f'DELETE FROM "{table}"')
 
+    def exists(self):
+        if self.kind == "sqlite":
+            return self.path.exists()
+        import psycopg
+
+        with psycopg.connect(self.admin_url, autocommit=True) as connection:
+            found = connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [self.name])
+            return found.fetchone() is not None
+
     def create(self):
         if self.kind == "sqlite":
             for suffix in ("", "-wal", "-shm"):
@@ -198,6 +207,11 @@ class Database:
         ]
         tables.sort(key=lambda table: (-table["bytes"], table["table"]))
         return {"bytes": total, "tables": tables}
+
+
+class DatabaseExists(ValueError):
+    """A benchmark database that is already there: a run never drops what it did not create
+    (an archive kept by an earlier --keep run, or another one of that name)."""
 
 
 class NotAnArchive(ValueError):
@@ -446,6 +460,16 @@ def run_benchmark(
     """The whole measure. `keep`: a folder where the SQLite database stays (and the PostgreSQL
     database is not dropped), to be measured again with serve_existing."""
     workers = workers or os.cpu_count() or 1
+    if not parse_only:
+        for kind in databases:
+            database = Database(kind, keep or ".", postgres_url, postgres_database)
+            if (kind == "postgres" or keep) and database.exists():
+                where = database.path if kind == "sqlite" else f'database "{database.name}"'
+                raise DatabaseExists(
+                    f"{where} already exists (kept by an earlier run?): drop it or move it "
+                    "away, or measure it with --serve-only; for PostgreSQL, --postgres-database "
+                    "NAME gives this run another name"
+                )
     results = {
         "started": datetime.now(UTC).isoformat(timespec="seconds"),
         "machine": machine_info(),

@@ -14,6 +14,7 @@ from django.core.management.base import BaseCommand, CommandError
 from cables.benchmarking.runner import (
     BENCH_DATABASE,
     DEFAULT_POSTGRES_URL,
+    DatabaseExists,
     NotAnArchive,
     report,
     run_benchmark,
@@ -156,6 +157,12 @@ class Command(BaseCommand):
             raise CommandError(f"no such corpus: {corpus}")
         if options["cables"] < 1:
             raise CommandError("--cables must be at least 1")
+        try:
+            return self.run(options, databases, corpus)
+        except DatabaseExists as error:
+            raise CommandError(str(error)) from None
+
+    def run(self, options, databases, corpus):
         return run_benchmark(
             cables=options["cables"],
             corpus=Path(corpus).resolve() if corpus else None,
