@@ -155,8 +155,9 @@ class Database:
             return
         import psycopg
 
+        # Never a DROP here: run_benchmark refused to start over an existing database, and
+        # CREATE fails rather than replace one made since.
         with psycopg.connect(self.admin_url, autocommit=True) as connection:
-            connection.execute(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
             connection.execute(f'CREATE DATABASE "{self.name}"')
 
     def drop(self):
