@@ -23,6 +23,7 @@ from django.db import connection, reset_queries
 from cables.facets import refresh_archive_counts
 
 from .entities import finish_run
+from .indexes import build_deferred_indexes, defer_indexes
 from .readers import count_inputs, read_documents
 from .records import build_record
 from .writer import (
@@ -164,11 +165,12 @@ def import_paths(paths, *, workers=None, report=None, stdout=None, quiet=False) 
 @contextlib.contextmanager
 def sorts_on_disk():
     """SQLite sorts in temporary files, not in memory (the setting for the site), for the
-    recounts at the end of an import: recounting the entities of the whole release sorts every
-    mention's spelling, and in memory that sort alone would grow with the archive, to some
-    600 MB at 251,287 cables. Not while writing batches: there the temporary files would hold
-    SQLite's statement journals, six times the write calls for nothing. (SQLite takes the
-    setting only outside a transaction: an import inside one keeps it.)"""
+    indexes built and the recounts at the end of an import: recounting the entities of the
+    whole release sorts every mention's spelling, and in memory that sort alone would grow with
+    the archive, to some 600 MB at 251,287 cables. Not while writing batches: there the
+    temporary files would hold SQLite's statement journals, six times the write calls for
+    nothing. (SQLite takes the setting only outside a transaction: an import inside one keeps
+    it.)"""
     if connection.vendor != "sqlite" or connection.in_atomic_block:
         yield
         return
@@ -193,6 +195,7 @@ def _import_paths(paths, workers, report, stdout, quiet) -> Summary:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SET statement_timeout = 0")
+    defer_indexes()
 
     def chunks():
         """Chunks of documents to parse, with the ones already stored set aside unparsed."""
@@ -233,6 +236,7 @@ def _import_paths(paths, workers, report, stdout, quiet) -> Summary:
         progress.update(summary.total)
 
     with sorts_on_disk():
+        build_deferred_indexes()
         refresh_tag_counts()
         touched = finish_run()
         # The whole archive's facet counts, and a new archive version (a fresh cache of counts)

@@ -1,0 +1,108 @@
+"""Indexes a first import builds once, at the end, instead of row by row.
+
+The mentions are written in the order of the cables, about 60 a cable (15 million at the
+release's size). Their indexes that start with the cable or the paragraph grow at their end;
+the ones that start with the entity or its key take every batch's rows at thousands of places
+across the whole index: at 230,000 cables, a batch of 400 cables rewrote some 16,000 pages of
+them, and writing mentions was a third of SQLite's import. PostgreSQL's GIN index of the
+paragraphs' words is the same, for every word of every paragraph. Built from the finished table
+in one sorted pass, each costs a fraction of that.
+
+So an import into an archive without mentions drops these indexes first and builds them after
+its last batch, before the recounts that use them. A run killed in between leaves them missing;
+the next run finds them missing, goes on without them and builds them at its end. An import
+into a filled archive (the site in use) keeps them and writes through them as before, and so
+does an import inside a caller's transaction (PostgreSQL builds no index on a table with
+constraint checks pending in the transaction).
+"""
+
+from __future__ import annotations
+
+from django.db import connection
+
+from cables.models import Mention
+
+# Indexes of the model (created from its Meta, as the migrations did).
+MODEL_INDEXES = [
+    (Mention, "mention_entity_cable_idx"),
+    (Mention, "mention_entity_paragraph_idx"),
+    (Mention, "mention_key_entity_idx"),
+]
+# PostgreSQL's full-text index of the paragraphs (migrations/0002_search.py).
+POSTGRESQL_INDEXES = [
+    (
+        "cables_paragraph",
+        "paragraph_search_idx",
+        "CREATE INDEX paragraph_search_idx ON cables_paragraph USING GIN (search_vector)",
+    ),
+]
+# Memory for PostgreSQL to sort in while it builds them (its default is 64 MB).
+BUILD_MEMORY = "256MB"
+
+
+def _deferred():
+    """(table, index name, CREATE INDEX statement) of every deferred index of this database."""
+    editor = connection.schema_editor()
+    indexes = {index.name: index for index in Mention._meta.indexes}
+    found = [
+        (model._meta.db_table, name, str(indexes[name].create_sql(model, editor)))
+        for model, name in MODEL_INDEXES
+    ]
+    if connection.vendor == "postgresql":
+        found += POSTGRESQL_INDEXES
+    return found
+
+
+def _existing(tables):
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT indexname FROM pg_indexes WHERE schemaname = current_schema() "
+                "AND tablename = ANY(%s)",
+                [list(tables)],
+            )
+        else:
+            cursor.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name IN "
+                f"({', '.join(['%s'] * len(tables))})",
+                list(tables),
+            )
+        return {row[0] for row in cursor.fetchall()}
+
+
+def defer_indexes() -> bool:
+    """At the start of a run: drop the deferred indexes when the archive has no mentions yet.
+    Returns whether they are now missing (dropped here, or by a run killed before its end)."""
+    if connection.in_atomic_block:
+        return False
+    deferred = _deferred()
+    existing = _existing({table for table, _, _ in deferred})
+    if all(name in existing for _, name, _ in deferred) and Mention.objects.exists():
+        return False
+    with connection.cursor() as cursor:
+        for _, name, _ in deferred:
+            cursor.execute(f"DROP INDEX IF EXISTS {connection.ops.quote_name(name)}")
+    return True
+
+
+def build_deferred_indexes() -> list[str]:
+    """Build the deferred indexes that are missing; returns their names."""
+    if connection.in_atomic_block:
+        return []
+    deferred = _deferred()
+    existing = _existing({table for table, _, _ in deferred})
+    missing = [(name, sql) for _, name, sql in deferred if name not in existing]
+    if not missing:
+        return []
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SHOW maintenance_work_mem")
+            previous = cursor.fetchone()[0]
+            cursor.execute(f"SET maintenance_work_mem = '{BUILD_MEMORY}'")
+        try:
+            for _, sql in missing:
+                cursor.execute(sql)
+        finally:
+            if connection.vendor == "postgresql":
+                cursor.execute("SELECT set_config('maintenance_work_mem', %s, false)", [previous])
+    return [name for name, _ in missing]
