@@ -221,6 +221,7 @@ class ListFilterForm(forms.Form):
             self.add_error("to", f"The end date {end} is before the start date {start}.")
         self.names = {}
         self.entity_ids = {}
+        self.entity_cable_counts = {}  # entity id → cables naming it
         self.tag_ids = {}
         self.caveat_ids = {}
         lookups = {
@@ -277,10 +278,17 @@ class ListFilterForm(forms.Form):
         """{slug: name}; remembers each entity's id (an entity merged into another: the other's)."""
         found = {}
         rows = Entity.objects.filter(slug__in=slugs).values_list(
-            "slug", "pk", "name", "merged_into_id", "merged_into__name"
+            "slug",
+            "pk",
+            "name",
+            "cable_count",
+            "merged_into_id",
+            "merged_into__name",
+            "merged_into__cable_count",
         )
-        for slug, pk, name, merged_id, merged_name in rows:
+        for slug, pk, name, count, merged_id, merged_name, merged_count in rows:
             self.entity_ids[slug] = merged_id or pk
+            self.entity_cable_counts[merged_id or pk] = merged_count if merged_id else count
             found[slug] = merged_name or name
         return found
 
@@ -367,7 +375,7 @@ class CableFilter(django_filters.FilterSet):
 
     def filter_entities(self, queryset, name, slugs):
         ids = self.form.entity_ids
-        return queryset.mentioning_all([ids[slug] for slug in slugs])
+        return queryset.mentioning_all([ids[slug] for slug in slugs], self.form.entity_cable_counts)
 
     def filter_caveats(self, queryset, name, codes):
         for code in codes:

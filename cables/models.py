@@ -3,8 +3,8 @@
 Filled by `import_cables`; read by the web layer. Every index says which query it serves.
 """
 
-from django.db import models
-from django.db.models import F
+from django.db import connection, models
+from django.db.models import Exists, F, Max, OuterRef
 from django.db.models.functions import Upper
 from django.urls import reverse
 
@@ -86,13 +86,25 @@ class CableQuerySet(models.QuerySet):
             )
         return queryset
 
-    def mentioning_all(self, entity_ids):
-        """Cables naming every one of these entities: one subquery per entity, like TAGS."""
+    def mentioning_all(self, entity_ids, cable_counts=None):
+        """Cables naming every one of these entities: one subquery per entity, like TAGS.
+
+        Walking on SQLite, an entity named in a large share of the archive (by `cable_counts`,
+        {entity id: its cables}) is tested cable by cable instead, one probe of
+        mention_entity_cable_idx each: a page of its cables comes after a few dozen probes,
+        where gathering every cable of the most cited entity first took 1.8 s on a cold cache
+        at 251,287 cables. A rarer entity's cables are gathered first, as few as they are: a
+        walk probing each cable for it could read the whole archive."""
+        probed = set()
+        if cable_counts and self.walk and connection.vendor == "sqlite":
+            probed = widely_mentioned(cable_counts)
         queryset = self
         for entity_id in entity_ids:
-            queryset = queryset.with_ids_in(
-                Mention.objects.filter(entity_id=entity_id).values("cable_id")
-            )
+            mentions = Mention.objects.filter(entity_id=entity_id)
+            if entity_id in probed:
+                queryset = queryset.filter(Exists(mentions.filter(cable_id=OuterRef("pk"))))
+            else:
+                queryset = queryset.with_ids_in(mentions.values("cable_id"))
         return queryset
 
     def with_paragraph_marked(self, level):
@@ -497,3 +509,14 @@ class Mention(models.Model):
 
     def get_absolute_url(self):
         return self.paragraph.get_absolute_url()
+
+
+# An entity named in at least one cable in this many is widely mentioned (mentioning_all).
+WIDELY_MENTIONED = 50
+
+
+def widely_mentioned(cable_counts):
+    """The entities of {entity id: cables naming it} named in a large share of the archive (the
+    last cable id stands for the archive's size: one look-up in the primary key)."""
+    last = Cable.objects.aggregate(last=Max("pk"))["last"] or 0
+    return {pk for pk, count in cable_counts.items() if count and count * WIDELY_MENTIONED >= last}

@@ -202,13 +202,15 @@ def entity_detail(request, slug):
     cables = Cable.objects.with_ids_in(mentions.values("cable_id"))
     total = within_budget(lambda: cables.count()) if marking else entity.cable_count
     offset = (page - 1) * CABLES_PER_PAGE
+    walked = Cable.objects.walking()
+    if marking:
+        walked = walked.with_ids_in(mentions.values("cable_id"))
+    else:
+        walked = walked.mentioning_all([entity.pk], {entity.pk: entity.cable_count})
     page_cables = list(
-        Cable.objects.walking()
-        .with_ids_in(mentions.values("cable_id"))
-        .order_by("-created", "reference_id")
-        .only("reference_id", "created", "subject", "classification", "label", "origin_name")[
-            offset : offset + CABLES_PER_PAGE + 1
-        ]
+        walked.order_by("-created", "reference_id").only(
+            "reference_id", "created", "subject", "classification", "label", "origin_name"
+        )[offset : offset + CABLES_PER_PAGE + 1]
     )
     has_next = len(page_cables) > CABLES_PER_PAGE and page < MAX_PAGE
     page_cables = page_cables[:CABLES_PER_PAGE]
