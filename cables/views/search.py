@@ -20,7 +20,14 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from cables import search
-from cables.facets import ArchiveCounts, archive_total, cache_call, sample_size, within_budget
+from cables.facets import (
+    ArchiveCounts,
+    archive_total,
+    cache_call,
+    keep_counts,
+    sample_size,
+    within_budget,
+)
 from cables.filtering import FILTER_KEYS, CableFilter
 from cables.models import CLASSIFICATION_ORDER, Cable, Mention, Paragraph, PortionLevel
 from cables.views.common import iso
@@ -229,7 +236,7 @@ def ranked_rows(query, paragraphs, window):
 
 def paragraph_counts(state, query, paragraphs):
     """{"total", "marking", "classification", "step"}: the page's counts, cached per query
-    string and archive version (only when complete, as the cable list's).
+    string and archive version as the cable list's (facets.keep_counts).
 
     A broad search (search.is_broad) is counted on the paragraphs of every n-th cable of the
     archive (`step`, about FACET_SAMPLE_SIZE cables), times n: estimates, shown as such."""
@@ -261,8 +268,7 @@ def paragraph_counts(state, query, paragraphs):
         "classification": within_budget(lambda: grouped("classification", "cable__classification")),
         "step": step,
     }
-    if all(value is not None for value in counts.values()):
-        cache_call(cache.set, key, counts)
+    keep_counts(key, counts, complete=all(value is not None for value in counts.values()))
     return counts
 
 
