@@ -48,6 +48,16 @@ def test_changed_text_updates_the_cable_in_place(tmp_path):
     assert again.tags.count() == 7
 
 
+def test_a_run_keeps_nothing_of_what_it_met_once_it_is_over():
+    summary = import_paths([SEEDS_DIR], workers=1, quiet=True)
+    assert summary.counts["imported"] == 4
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM cables_import_seen")
+        assert cursor.fetchone()[0] == 0
+    # What it met is not needed to know a cable again: the next run finds them unchanged.
+    assert import_paths([SEEDS_DIR], workers=1, quiet=True).counts["unchanged"] == 4
+
+
 def test_a_reference_resolves_when_its_target_arrives_later(tmp_path):
     import_paths([SEED_1160], workers=1, quiet=True)
     reference = Reference.objects.get(target_reference_id="07BAKU1141")

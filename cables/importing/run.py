@@ -235,6 +235,7 @@ def _import_paths(paths, workers, report, stdout, quiet) -> Summary:
         reset_queries()
         progress.update(summary.total)
 
+    writer.forget_run()
     with sorts_on_disk():
         build_deferred_indexes()
         refresh_tag_counts()

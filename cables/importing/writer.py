@@ -28,7 +28,7 @@ class BatchWriter:
     Of two different texts of one cable in one run, the longer one (then the larger hash) is
     kept, so that the order of the inputs never changes the result. What the run has met is
     kept in the table `cables_import_seen`, not in memory, which is emptied when a run starts
-    (one import runs at a time).
+    (one import runs at a time: a killed run leaves it to the next) and when it ends.
     """
 
     def __init__(self):
@@ -36,6 +36,12 @@ class BatchWriter:
         self.caveat_ids = {}
         self.entities = EntityIndex()
         self.after_write = []  # callables(cable_ids) run inside each batch's transaction
+        self.forget_run()
+
+    @staticmethod
+    def forget_run():
+        """Empty what the run has met: a row per cable, 43 MB on SQLite and 97 MB on
+        PostgreSQL at the release's size, of no use once the run is over."""
         with connection.cursor() as cursor:
             cursor.execute(f"DELETE FROM {SEEN}")
 
