@@ -248,13 +248,12 @@ def test_an_import_killed_midway_and_run_again_equals_one_clean_run(tmp_path):
         partial = dump(killed_env)
         assert 0 < len(partial[0]) < 1000, "the kill should land mid-import"
         # A first import builds the entity-ordered indexes at its end: the killed one had not.
-        assert "mention_entity_cable_idx" not in partial[-1]
+        assert "mention_entity_idx" not in partial[-1]
         assert run_command(CORPUS_ARCHIVE, "--quiet", env=killed_env).returncode == 0
         assert run_command(CORPUS_ARCHIVE, "--quiet", env=clean_env).returncode == 0
         clean = dump(clean_env)
         assert dump(killed_env) == clean
-        built = {"mention_entity_cable_idx", "mention_entity_paragraph_idx"}
-        built |= {"mention_key_entity_idx"}
+        built = {"mention_entity_idx", "mention_key_entity_idx"}
         if connection.vendor == "postgresql":
             built.add("paragraph_search_idx")
         assert built <= set(clean[-1])

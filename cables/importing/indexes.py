@@ -24,8 +24,7 @@ from cables.models import Mention
 
 # Indexes of the model (created from its Meta, as the migrations did).
 MODEL_INDEXES = [
-    (Mention, "mention_entity_cable_idx"),
-    (Mention, "mention_entity_paragraph_idx"),
+    (Mention, "mention_entity_idx"),
     (Mention, "mention_key_entity_idx"),
 ]
 # PostgreSQL's full-text index of the paragraphs (migrations/0002_search.py).

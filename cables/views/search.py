@@ -125,7 +125,7 @@ def paragraph_search(request):
         if markings and "marking" not in exclude:
             rows = rows.filter(level__in=markings)
         if "entity" not in exclude:
-            for entity_id in entity_ids:  # AND, one subquery each (mention_entity_paragraph_idx)
+            for entity_id in entity_ids:  # AND, one subquery each (mention_entity_idx)
                 rows = rows.filter(
                     pk__in=Mention.objects.filter(entity_id=entity_id).values("paragraph_id")
                 )
