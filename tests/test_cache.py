@@ -8,6 +8,7 @@ from django.test.utils import CaptureQueriesContext
 
 from cables.facets import ArchiveCounts
 from cables.importing.run import import_paths
+from cables.models import Cable
 from tests.conftest import SEEDS_DIR
 
 pytestmark = pytest.mark.django_db
@@ -98,7 +99,7 @@ def test_partial_counts_are_kept_a_few_minutes_then_counted_again(client, settin
     time.sleep(1.2)
     complete = client.get(url).json()
     assert complete["notices"] == []
-    assert [value["value"] for value in complete["facets"]["origin"]["values"]] == ["BAKU"]
+    assert complete["total"]["count"] == Cable.objects.filter(origin="BAKU").count() > 0
 
 
 def test_paragraph_search_counts_are_cached(client, corpus, django_assert_max_num_queries):
