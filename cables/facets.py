@@ -350,8 +350,8 @@ def keep_counts(key, counts, *, complete):
     partial answer (at 251,287 cables, a second of every visit to some lists)."""
     if complete:
         cache_call(cache.set, key, counts)
-    elif partial_counts_timeout_s() > 0:
-        cache_call(cache.set, key, counts, partial_counts_timeout_s())
+    elif (timeout := partial_counts_timeout_s()) > 0:
+        cache_call(cache.set, key, counts, timeout)
 
 
 def cache_call(method, *args):

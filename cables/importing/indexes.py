@@ -22,11 +22,8 @@ from django.db import connection
 
 from cables.models import Mention
 
-# Indexes of the model (created from its Meta, as the migrations did).
-MODEL_INDEXES = [
-    (Mention, "mention_entity_idx"),
-    (Mention, "mention_key_entity_idx"),
-]
+# Indexes of Mention (created from its Meta, as the migrations did).
+MENTION_INDEXES = ["mention_entity_idx", "mention_key_entity_idx"]
 # PostgreSQL's full-text index of the paragraphs (migrations/0002_search.py).
 POSTGRESQL_INDEXES = [
     (
@@ -42,10 +39,10 @@ BUILD_MEMORY = "256MB"
 def _deferred():
     """(table, index name, CREATE INDEX statement) of every deferred index of this database."""
     editor = connection.schema_editor()
-    indexes = {index.name: index for index in Mention._meta.indexes}
     found = [
-        (model._meta.db_table, name, str(indexes[name].create_sql(model, editor)))
-        for model, name in MODEL_INDEXES
+        (Mention._meta.db_table, index.name, str(index.create_sql(Mention, editor)))
+        for index in Mention._meta.indexes
+        if index.name in MENTION_INDEXES
     ]
     if connection.vendor == "postgresql":
         found += POSTGRESQL_INDEXES
@@ -69,39 +66,37 @@ def _existing(tables):
         return {row[0] for row in cursor.fetchall()}
 
 
-def defer_indexes() -> bool:
-    """At the start of a run: drop the deferred indexes when the archive has no mentions yet.
-    Returns whether they are now missing (dropped here, or by a run killed before its end)."""
+def defer_indexes():
+    """At the start of a run: drop the deferred indexes when the archive has no mentions yet,
+    or when some are missing already (a run killed before its end)."""
     if connection.in_atomic_block:
-        return False
+        return
     deferred = _deferred()
     existing = _existing({table for table, _, _ in deferred})
     if all(name in existing for _, name, _ in deferred) and Mention.objects.exists():
-        return False
+        return
     with connection.cursor() as cursor:
         for _, name, _ in deferred:
             cursor.execute(f"DROP INDEX IF EXISTS {connection.ops.quote_name(name)}")
-    return True
 
 
-def build_deferred_indexes() -> list[str]:
-    """Build the deferred indexes that are missing; returns their names."""
+def build_deferred_indexes():
+    """Build the deferred indexes that are missing."""
     if connection.in_atomic_block:
-        return []
+        return
     deferred = _deferred()
     existing = _existing({table for table, _, _ in deferred})
-    missing = [(name, sql) for _, name, sql in deferred if name not in existing]
+    missing = [sql for _, name, sql in deferred if name not in existing]
     if not missing:
-        return []
+        return
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute("SHOW maintenance_work_mem")
             previous = cursor.fetchone()[0]
             cursor.execute(f"SET maintenance_work_mem = '{BUILD_MEMORY}'")
         try:
-            for _, sql in missing:
+            for sql in missing:
                 cursor.execute(sql)
         finally:
             if connection.vendor == "postgresql":
                 cursor.execute("SELECT set_config('maintenance_work_mem', %s, false)", [previous])
-    return [name for name, _ in missing]
