@@ -308,3 +308,21 @@ def test_postgresql_import_leaves_statistics_and_a_visibility_map(tmp_path):
         assert rows == {"cables_cable": True, "cables_paragraph": True, "cables_cabletag": True}
     finally:
         drop()
+
+
+def test_postgresql_statistics_are_kept_while_the_archive_doubles(db):
+    """A batch's look-ups read the whole table without them (autovacuum may be off)."""
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL's planner statistics")
+    from django.test.utils import CaptureQueriesContext
+
+    from cables.importing.writer import PlannerStatistics
+
+    statistics = PlannerStatistics()
+    statistics.cables = statistics.analyzed = 0
+    with CaptureQueriesContext(connection) as queries:
+        for _ in range(20):  # 20 batches of 400 new cables: 8,000
+            statistics.grown(400)
+    analyzed = [query["sql"] for query in queries if query["sql"].startswith("ANALYZE")]
+    assert len(analyzed) == 3  # at 1,200, 2,400 and 4,800 cables
+    assert "cables_paragraph (cable_id)" in analyzed[0]
