@@ -280,12 +280,30 @@ def defer_indexing():
 def index_batch(paragraph_cable_ids, new_cable_ids):
     """End of the batch: index the paragraphs of these cables and the subjects of the new
     ones in one statement each (about five times cheaper than a trigger call per row), then
-    let the triggers work again. Updated subjects were indexed by the update trigger."""
+    let the triggers work again. Updated subjects were indexed by the update trigger. While a
+    first import builds the whole index at its end, there is nothing to index."""
     if backend() != "fts5":
         return
     with connection.cursor() as cursor:
-        _index_rows(cursor, paragraph_cable_ids, new_cable_ids)
+        if not index_deferred():
+            _index_rows(cursor, paragraph_cable_ids, new_cable_ids)
         cursor.execute("DELETE FROM cables_archive_state WHERE name = %s", [BATCH_FLAG])
+
+
+# While this row of cables_archive_state exists, a first import is filling an empty archive
+# and builds SQLite's FTS5 index once at its end (cables/importing/indexes.py): every trigger
+# skips its rows (migrations/0011_search_index_built_at_end.py).
+DEFERRED_FLAG = "search_deferred"
+
+
+def index_deferred():
+    """Whether SQLite's FTS5 index waits for the end of a first import (searches find only
+    what was there before it)."""
+    if backend() != "fts5":
+        return False
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM cables_archive_state WHERE name = %s", [DEFERRED_FLAG])
+        return cursor.fetchone() is not None
 
 
 def _index_rows(cursor, paragraph_cable_ids, new_cable_ids):
@@ -344,11 +362,17 @@ def fts5_index_ready():
 
 
 def notices():
-    """What the search pages should say about the engine (the fallback is slow, no stemming)."""
+    """What the search pages should say about the engine (the fallback is slow, no stemming;
+    the index of a first import is built at its end)."""
     if backend() == "scan":
         return [
             "This database has no full-text index (SQLite without FTS5): search scans every "
             "paragraph, slowly, and matches word beginnings instead of stems."
+        ]
+    if index_deferred():
+        return [
+            "An import is filling this archive: its cables become searchable when it ends, "
+            "as the full-text index is built then."
         ]
     return []
 

@@ -180,7 +180,8 @@ def separate_database(tmp_path, name):
 
 def dump(env):
     script = (
-        "import json; from django.db import connection; from cables.models import *;"
+        "import json; from django.db import connection; from cables import search;"
+        "from cables.models import *;"
         "print(json.dumps(["
         "sorted(Cable.objects.values_list('reference_id', 'content_hash', 'label', 'subject')),"
         "sorted(Paragraph.objects.values_list('cable__reference_id', 'position', 'level', 'text')),"
@@ -191,6 +192,11 @@ def dump(env):
         "sorted(Entity.objects.values_list('key', 'name', 'kind', 'mention_count',"
         " 'cable_count', 'merged_into__key')),"
         "sorted(Mention.objects.values_list('cable__reference_id', 'start', 'entity__key')),"
+        # What a search finds: SQLite's index is built at the end of a first import too.
+        "[sorted(search.filter_paragraphs(Paragraph.objects.all(), q)"
+        ".values_list('cable__reference_id', 'position')) for q in ('embassy', 'nuclear')],"
+        "sorted(search.filter_cables(Cable.objects.all(), 'visit')"
+        ".values_list('reference_id', flat=True)),"
         # The indexes of the tables whose indexes a first import builds at its end.
         "sorted(name for table in ('cables_mention', 'cables_paragraph') for name, about in"
         " connection.introspection.get_constraints(connection.cursor(), table).items()"
@@ -249,9 +255,12 @@ def test_an_import_killed_midway_and_run_again_equals_one_clean_run(tmp_path):
         assert 0 < len(partial[0]) < 1000, "the kill should land mid-import"
         # A first import builds the entity-ordered indexes at its end: the killed one had not.
         assert "mention_entity_idx" not in partial[-1]
+        if connection.vendor == "sqlite":  # nor the search index: the search finds nothing yet
+            assert partial[-3:-1] == [[[], []], []]
         assert run_command(CORPUS_ARCHIVE, "--quiet", env=killed_env).returncode == 0
         assert run_command(CORPUS_ARCHIVE, "--quiet", env=clean_env).returncode == 0
         clean = dump(clean_env)
+        assert all(clean[-3]) and clean[-2], "every search finds cables of the corpus"
         assert dump(killed_env) == clean
         built = {"mention_entity_idx", "mention_key_entity_idx"}
         if connection.vendor == "postgresql":

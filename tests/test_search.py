@@ -6,6 +6,7 @@ import json
 import re
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 
 from cables import search
@@ -340,3 +341,21 @@ def test_without_the_fts5_index_search_scans_and_warns(corpus):
         assert expected <= paragraph_ids('"prime minister"')
     finally:
         search._ready.clear()
+
+
+def test_while_a_first_import_builds_the_index_searches_say_so(client, corpus):
+    """SQLite's index of a first import is built at its end (cables/importing/indexes.py)."""
+    if _postgres():
+        pytest.skip("PostgreSQL indexes every paragraph as it is written")
+    assert not search.notices()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO cables_archive_state (name, value) VALUES (%s, 1)", [search.DEFERRED_FLAG]
+        )
+    notice = "its cables become searchable when it ends"
+    assert any(notice in line for line in search.notices())
+    data = client.get("/cables/?q=tehran+oil&format=json").json()
+    assert any(notice in line for line in data["notices"])
+    assert notice in client.get("/paragraphs/?q=tehran+oil").content.decode()
+    # Meanwhile the triggers leave the index alone: a paragraph deleted is no error.
+    Paragraph.objects.filter(pk=Paragraph.objects.order_by("pk").values("pk")[:1]).delete()
