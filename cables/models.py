@@ -241,8 +241,14 @@ class Cable(models.Model):
 class CableTag(models.Model):
     """A cable's TAGS in the order printed."""
 
-    cable = models.ForeignKey(Cable, on_delete=models.CASCADE, related_name="cable_tags")
-    tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="cable_tags")
+    # No index of their own: cabletag_unique starts with the cable, cabletag_tag_cable_idx with
+    # the tag.
+    cable = models.ForeignKey(
+        Cable, on_delete=models.CASCADE, related_name="cable_tags", db_index=False
+    )
+    tag = models.ForeignKey(
+        Tag, on_delete=models.CASCADE, related_name="cable_tags", db_index=False
+    )
     position = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
@@ -260,7 +266,10 @@ class CableTag(models.Model):
 
 
 class Paragraph(models.Model):
-    cable = models.ForeignKey(Cable, on_delete=models.CASCADE, related_name="paragraphs")
+    # No index of its own: paragraph_position_unique starts with the cable.
+    cable = models.ForeignKey(
+        Cable, on_delete=models.CASCADE, related_name="paragraphs", db_index=False
+    )
     position = models.PositiveIntegerField(help_text="0-based position in the body")
     number = models.CharField(max_length=16, blank=True, help_text="As printed: 1, 4, A")
     # The HTML anchor: "p4" for ¶4, "pos7" for an unnumbered paragraph; unique in its cable.
