@@ -80,6 +80,14 @@ ORG_SUFFIXES = frozenset(
         "motors",
     ]
 )
+# Words that may stand before a demonym inside a body's name: "NATIONAL IRANIAN OIL COMPANY".
+NAME_ADJECTIVES = frozenset(
+    ["national", "royal", "federal", "united", "islamic", "democratic", "great", "free", "new"]
+)
+# "the Department's Office of ...": bodies and offices own, but are no part of a name.
+NOT_OWNERS = frozenset(["department", "embassy", "government", "state", "country", "mission"])
+# "Commission on Human Rights", "Committee for National Security": a body's name goes on.
+NAME_GOES_ON = frozenset(["of", "for", "on", "against"])
 # Words that begin a company's or a bank's name in the languages of cables' host countries.
 ORG_PREFIXES = frozenset(["banco", "banca", "banque", "grupo", "groupe", "companhia", "compania"])
 # "the Aznar government", "the Bush administration": an unknown word before these is a person.
@@ -119,6 +127,7 @@ NOT_ORGANIZATIONS = frozenset(
         "accord",
         "strategy",
         "project",
+        "arrangement",
     ]
 )
 NAME_PARTICLES = frozenset(
@@ -180,6 +189,13 @@ ACRONYM = re.compile(r"[A-Z]{2,8}(?:-[A-Z]{1,4})?")
 ROMAN_NUMERAL = re.compile(r"[IVXLC]+")
 PLACE_SUFFIXES = frozenset(
     ["river", "sea", "lake", "mountains", "mountain", "valley", "island", "islands", "gulf", "bay"]
+)
+# "Republic of Iraq", "Kingdom of the Netherlands": the formal name of a country.
+FORMAL_STATES = frozenset(
+    ["republic", "kingdom", "principality", "sultanate", "emirate", "commonwealth"]
+)
+FORMAL_ADJECTIVES = frozenset(
+    ["islamic", "federal", "democratic", "arab", "hashemite", "bolivarian", "socialist"]
 )
 SPEECH_VERBS = frozenset(
     [
@@ -486,7 +502,7 @@ def cue_words() -> dict[str, tuple[int, ...]]:
         GIVEN_NAME_CUE: gaz.given_names,
         ORGANIZATION_END_CUE: ORG_SUFFIXES,
         PLACE_END_CUE: PLACE_SUFFIXES,
-        GOVERNMENT_CUE: ["government"],
+        GOVERNMENT_CUE: ["government", *FORMAL_STATES, *PLACE_SUFFIXES],
         COMPASS_CUE: COMPASS,
         ORGANIZATION_CUE: COMPANY_NOUNS | ORGANIZATION_HAS,
         PLACE_CUE: PLACE_CUES,
@@ -1410,7 +1426,9 @@ class CableExtractor:
                 continue
             first = k
             absorbed = None
-            while first > 0 and self.adjacent(par, first - 1, first):
+            while first > 0 and (
+                self.adjacent(par, first - 1, first) or self.owned_by(par, first - 1)
+            ):
                 owner = par.claimed[first - 1]
                 if owner is not None:
                     c = self.candidates[owner]
@@ -1419,7 +1437,13 @@ class CableExtractor:
                         and c.span is None
                         and c.last == first
                         and absorbed is None
-                        and (first == k or len(c.key) == 8)  # a country: "Ghana Police Service"
+                        # a country ("Ghana Police Service"), or in mixed case any place that
+                        # begins the name ("Astana City Construction Company")
+                        and (
+                            first == k
+                            or len(c.key) == 8
+                            or not (par.all_caps or self.name_before(par, c.first))
+                        )
                     ):
                         # "Cairo University", "Yoon Networks Shanghai Company",
                         # "Ghana Police Service"
@@ -1430,6 +1454,8 @@ class CableExtractor:
                 t = tokens[first - 1]
                 if t.lower in self.gaz.title_heads:
                     break  # "Inspector-General of Police" is a title
+                if t.lower in NOT_ORGANIZATIONS and tokens[first].lower in ("and", "or"):
+                    break  # "the Wassenaar Arrangement and Nuclear Suppliers Group"
                 if (t.lower in ("of", "for", "and") and not par.all_caps) or (
                     t.capitalized
                     and t.lower not in FUNCTION_WORDS
@@ -1438,6 +1464,12 @@ class CableExtractor:
                     and not any(p[:1].islower() for p in t.text.split("-")[1:])
                 ):
                     first -= 1
+                    if (
+                        par.all_caps
+                        and t.lower in self.gaz.demonym_countries
+                        and not (first > 0 and tokens[first - 1].lower in NAME_ADJECTIVES)
+                    ):
+                        break  # "NAVATT STATES ARGENTINE NAVY": the demonym begins the name
                 else:
                     break
             while first < k and (
@@ -1445,7 +1477,8 @@ class CableExtractor:
                 or (tokens[first].sentence_start and tokens[first].lower in self.gaz.common)
             ):
                 first += 1
-            words = tokens[first:k]
+            end = self.name_goes_on(par, k + 1)  # "Committee for National Security"
+            words = tokens[first:k] + tokens[k + 1 : end]
             distinctive = [
                 t
                 for t in words
@@ -1466,8 +1499,70 @@ class CableExtractor:
                 absorbed.dropped = True
                 for m in range(absorbed.first, absorbed.last):
                     par.claimed[m] = None
-            text = " ".join(par.text[tokens[first].start : token.end].split())
-            self.claim(par, first, k + 1, "organization", name=text, key=organization_key(text))
+            last = tokens[end - 1]
+            text = " ".join(par.text[tokens[first].start : last.end].split())
+            self.claim(par, first, end, "organization", name=text, key=organization_key(text))
+
+    def owned_by(self, par: Paragraph, i: int) -> bool:
+        """Token i is an English word owning the next: "Workers' Party", "People's Assembly"
+        (but "Chavez's Fifth Republic Movement" is not one name)."""
+        t = par.tokens[i]
+        if i + 1 >= len(par.tokens) or not (t.possessive or t.lower.endswith("s")):
+            return False
+        gap = par.text[t.end : par.tokens[i + 1].start]
+        return (
+            gap.rstrip() in ("'s", "’s", "'", "’", "'S", "’S")
+            and self.is_english(t.lower)
+            and t.lower not in ORG_SUFFIXES
+            and t.lower not in NOT_OWNERS
+        )
+
+    def name_goes_on(self, par: Paragraph, k: int) -> int:
+        """In mixed case, the index after "of/for/on <capitalised words>" that goes on a body's
+        name from token k: "Committee for National Security", "Agency for Fighting Economic
+        Crimes and Corruption"; k when nothing does."""
+        tokens = par.tokens
+        if (
+            par.all_caps
+            or k + 1 >= len(tokens)
+            or tokens[k].lower not in NAME_GOES_ON
+            or tokens[k].after_skipped
+            or not self.adjacent(par, k - 1, k)
+        ):
+            return k
+        end = last = k + 1
+        while last < len(tokens) and last - k < 8 and self.adjacent(par, last - 1, last):
+            t = tokens[last]
+            if par.claimed[last] is not None or t.possessive:
+                break
+            if t.lower in ("and", "the", "of", "for", "on") and not t.capitalized:
+                last += 1
+                continue
+            if (
+                not t.capitalized
+                or t.upper
+                or t.lower in FUNCTION_WORDS
+                or t.lower in MONTHS
+                or t.lower in self.gaz.title_heads
+                or (t.lower in self.gaz.given_names and not self.is_common(t.lower))
+                or self.is_redaction(t)
+            ):
+                break
+            last += 1
+            end = last
+            if t.lower in ORG_SUFFIXES:
+                break  # "Ministry for Foreign Affairs Defense Department": one more body
+        return end if end > k + 1 else k
+
+    def name_before(self, par: Paragraph, k: int) -> bool:
+        """A capitalised word stands right before token k: "Chico Mendes" is no place."""
+        t = par.tokens[k - 1] if k > 0 else None
+        return (
+            t is not None
+            and t.capitalized
+            and t.lower not in FUNCTION_WORDS
+            and self.adjacent(par, k - 1, k)
+        )
 
     def suffixed_places(self, par: Paragraph) -> None:
         """A name before a kind of place: "Catatumbo River", "SOCUAVO DEL SUR RIVER"."""
@@ -1518,9 +1613,21 @@ class CableExtractor:
         return k
 
     def governments(self, par: Paragraph) -> None:
-        """ "Government of Morocco" is an organisation, the one "GOM" names in a cable tagged MO."""
+        """ "Government of Morocco" is an organisation, the one "GOM" names in a cable tagged MO;
+        so is "the Dutch Government" (capitalised, in mixed case: "the Dutch government" is
+        none) in a cable about the Netherlands. "Republic of Iraq", "Kingdom of the
+        Netherlands" are the country, "Gulf of Venezuela" a place of its own."""
         tokens = par.tokens
+        for g in par.cues[GOVERNMENT_CUE]:
+            if tokens[g].lower == "government":
+                self.demonym_government(par, g)
+            elif tokens[g].lower in FORMAL_STATES:
+                self.formal_country(par, g)
+            else:
+                self.place_of(par, g)
         for k in [g + 2 for g in par.cues[GOVERNMENT_CUE] if g + 2 < len(tokens)]:
+            if tokens[k - 2].lower != "government":
+                continue
             owner = par.claimed[k]
             if owner is None or tokens[k - 1].lower != "of":
                 continue
@@ -1536,6 +1643,79 @@ class CableExtractor:
             c.dropped = True
             name = f"Government of {c.name}"
             self.claim(par, k - 2, c.last, "organization", name=name, key=organization_key(name))
+
+    def demonym_government(self, par: Paragraph, g: int) -> None:
+        tokens = par.tokens
+        if par.all_caps or g == 0 or not tokens[g].capitalized or tokens[g].upper:
+            return
+        country = self.gaz.demonym_countries.get(tokens[g - 1].lower)
+        if (
+            country is None
+            or not tokens[g - 1].capitalized
+            or par.claimed[g - 1] is not None
+            or par.claimed[g] is not None
+            or not self.adjacent(par, g - 1, g)
+        ):
+            return
+        name = f"Government of {country}"
+        self.claim(par, g - 1, g + 1, "organization", name=name, key=organization_key(name))
+
+    def of_what(self, par: Paragraph, g: int) -> Candidate | None:
+        """The place claimed right after "<word> of [the]" at token g."""
+        tokens = par.tokens
+        k = g + 2
+        if k < len(tokens) and tokens[k].lower == "the" and not tokens[k].after_skipped:
+            k += 1
+        if k >= len(tokens) or tokens[g + 1].lower != "of" or tokens[g + 1].after_skipped:
+            return None
+        if not all(self.adjacent(par, m, m + 1) for m in range(g, k)):
+            return None
+        owner = par.claimed[k]
+        if owner is None:
+            return None
+        c = self.candidates[owner]
+        if c.kind != "place" or c.first != k or c.span is not None:
+            return None
+        return c
+
+    def formal_country(self, par: Paragraph, g: int) -> None:
+        """ "Republic of Iraq", "Kingdom of the Netherlands", "State of Qatar": the country."""
+        t = par.tokens[g]
+        if not (par.all_caps or t.capitalized) or par.claimed[g] is not None:
+            return
+        c = self.of_what(par, g)
+        if c is None or len(c.key) != 8:
+            return
+        first = g
+        if (
+            g > 0
+            and par.tokens[g - 1].lower in FORMAL_ADJECTIVES
+            and par.claimed[g - 1] is None
+            and self.adjacent(par, g - 1, g)
+        ):
+            first = g - 1  # "Islamic Republic of Afghanistan"
+        c.dropped = True
+        self.claim(par, first, c.last, "place", name=c.name, key=c.key)
+
+    def place_of(self, par: Paragraph, g: int) -> None:
+        """ "Gulf of Venezuela", "Bay of Bengal": a place of its own, not the one it names."""
+        t = par.tokens[g]
+        if not (par.all_caps or t.capitalized):
+            return
+        c = self.of_what(par, g)
+        if c is None or c.paragraph != par.position:
+            return
+        owner = par.claimed[g]
+        if owner is not None:
+            short = self.candidates[owner]
+            if short.kind != "place" or short.first != g or short.last != g + 1:
+                return
+            short.dropped = True  # "Gulf" alone is the Persian Gulf
+            par.claimed[g] = None
+        c.dropped = True
+        text = " ".join(par.text[t.start : par.tokens[c.last - 1].end].split())
+        name = text.title() if par.all_caps else text
+        self.claim(par, g, c.last, "place", name=name, key=place_key(name))
 
     def compass_places(self, par: Paragraph) -> None:
         """A capitalised compass word before a country or a region names a part of it:

@@ -210,6 +210,8 @@ class Gazetteer:
     given_names: frozenset[str] = frozenset()
     generic_acronyms: frozenset[str] = frozenset()
     demonyms: frozenset[str] = frozenset()
+    # demonym -> the country's name as GOx acronyms give it: "dutch" -> "Netherlands"
+    demonym_countries: dict[str, str] = field(default_factory=dict)
     title_heads: frozenset[str] = frozenset()
     title_of: frozenset[str] = frozenset()
     title_parts: frozenset[str] = frozenset()  # inside a title, never a name: "Chief Executive"
@@ -315,6 +317,11 @@ def gazetteer() -> Gazetteer:
         if city["population"] < 50000 and name not in capitals:
             gaz.small_places.add(words)
         gaz.add(name, "place", name, place_key(name))
+    by_key = {key: name for name, key in gaz.fips.values()}
+    for demonym, country in _rows("demonym_countries.tsv"):
+        entry = gaz.phrases.get(tokens_of(country))
+        if entry and entry[2] in by_key:
+            gaz.demonym_countries[demonym] = by_key[entry[2]]
     # States and provinces of every country, after the cities: "Santander" the city and the
     # department share a key anyway, and a region is never too small to count in capitals.
     for _country, _kind, name, others in _rows("iso-3166-2-regions.tsv")[1:]:
