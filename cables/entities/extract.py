@@ -179,6 +179,28 @@ FACILITIES = frozenset(
         "station",
     ]
 )
+# Named buildings and works that are places: "Kotoka International Airport", "Babri Mosque".
+PLACE_FACILITIES = frozenset(
+    [
+        "airport",
+        "airbase",
+        "hospital",
+        "mosque",
+        "cathedral",
+        "temple",
+        "shrine",
+        "synagogue",
+        "stadium",
+        "prison",
+        "palace",
+        "bridge",
+        "dam",
+    ]
+)
+# English words that such names use, in capitals: "KABUL INTERNATIONAL AIRPORT".
+FACILITY_WORDS = frozenset(
+    ["international", "military", "general", "national", "central", "royal", "memorial", "new"]
+)
 # Acronyms that are also everyday words when a whole cable is in capitals.
 CAPS_AMBIGUOUS = frozenset(
     ["US", "AID", "WHO", "PA", "AP", "GE", "AU", "EC", "AQ", "IT", "OR", "IN", "AT"]
@@ -188,7 +210,24 @@ GOVERNMENT = re.compile(r"GO([A-Z]{1,3})")
 ACRONYM = re.compile(r"[A-Z]{2,8}(?:-[A-Z]{1,4})?")
 ROMAN_NUMERAL = re.compile(r"[IVXLC]+")
 PLACE_SUFFIXES = frozenset(
-    ["river", "sea", "lake", "mountains", "mountain", "valley", "island", "islands", "gulf", "bay"]
+    [
+        "river",
+        "sea",
+        "lake",
+        "mountains",
+        "mountain",
+        "valley",
+        "island",
+        "islands",
+        "gulf",
+        "bay",
+        "archipelago",
+        "peninsula",
+        "strait",
+        "desert",
+        "plateau",
+        "atoll",
+    ]
 )
 # "Republic of Iraq", "Kingdom of the Netherlands": the formal name of a country.
 FORMAL_STATES = frozenset(
@@ -314,9 +353,37 @@ PLACE_CUES = frozenset(
         "city",
         "border",
         "crossing",
+        "settlement",
+        "archipelago",
+        "neighborhood",
+        "neighbourhood",
+        "municipality",
+        "governorate",
+        "villages",
+        "towns",
+        "cities",
+        "districts",
+        "provinces",
     ]
 )
 MEMBERS = frozenset(["officials", "members", "militants", "fighters", "leadership"])
+# "the ruling Nur Otan party", "L'express newspaper": a kind of body after its name, in lower
+# case.
+KINDS_OF_BODY = frozenset(
+    [
+        "party",
+        "coalition",
+        "alliance",
+        "bloc",
+        "movement",
+        "faction",
+        "militia",
+        "newspaper",
+        "daily",
+        "weekly",
+        "magazine",
+    ]
+)
 POSSESSIVE = re.compile(r"['’][sS]")  # where no "'s" is written, no word is an owner
 # Endings of the adjectives of peoples and regions: "Kashmiri militants" are no body's name.
 GROUP_ADJECTIVES = (*ADJECTIVE_ENDINGS, "i")
@@ -402,9 +469,11 @@ def lower_words_kept() -> frozenset[str]:
         | ORG_SUFFIXES
         | FACILITIES
         | PLACE_SUFFIXES
+        | PLACE_FACILITIES
         | NOT_ORGANIZATIONS
         | COMPANY_NOUNS
         | ORGANIZATION_HAS
+        | KINDS_OF_BODY
         | PLACE_CUES
         | gaz.title_heads
         | gaz.inner_words
@@ -501,10 +570,10 @@ def cue_words() -> dict[str, tuple[int, ...]]:
         TITLE_CUE: gaz.title_heads,
         GIVEN_NAME_CUE: gaz.given_names,
         ORGANIZATION_END_CUE: ORG_SUFFIXES,
-        PLACE_END_CUE: PLACE_SUFFIXES,
+        PLACE_END_CUE: PLACE_SUFFIXES | PLACE_FACILITIES,
         GOVERNMENT_CUE: ["government", *FORMAL_STATES, *PLACE_SUFFIXES],
         COMPASS_CUE: COMPASS,
-        ORGANIZATION_CUE: COMPANY_NOUNS | ORGANIZATION_HAS,
+        ORGANIZATION_CUE: COMPANY_NOUNS | ORGANIZATION_HAS | KINDS_OF_BODY,
         PLACE_CUE: PLACE_CUES,
         SPEECH_OR_RULE_CUE: SPEECH_VERBS | RULED_BY,
         # the words that begin a gazetteer phrase or an acronym, and "al"
@@ -950,6 +1019,23 @@ class CableExtractor:
                     last = self.words_after(par, k + 1, self.organization_word)
                     if last > k + 1:
                         self.add_organization(names, par, k + 1, last)
+                        continue
+                if t.lower in KINDS_OF_BODY and k > 0:
+                    # "the ruling Nur Otan party", "L'express newspaper": mixed case only,
+                    # where the kind is written in lower case
+                    if par.all_caps or not t.text.islower() or tokens[k].after_skipped:
+                        continue
+                    first = self.words_before(par, k, self.organization_word)
+                    if first == k or tokens[first].sentence_start:
+                        continue
+                    before = tokens[k - 1]
+                    if (
+                        before.lower.endswith(GROUP_ADJECTIVES)
+                        or "-" in before.text  # "English-language newspaper"
+                        or (k - first == 1 and before.lower in self.gaz.given_names)
+                    ):
+                        continue  # "the Sadrist movement", "the Abdullah coalition"
+                    self.add_organization(names, par, first, k)
                 elif t.lower in ORGANIZATION_HAS and k > 0:
                     if (
                         not par.all_caps
@@ -975,7 +1061,17 @@ class CableExtractor:
         names = {words: v for words, v in names.items() if words[-1] not in surnames}
         if not names:
             return
-        self.claim_phrases(names, "organization")
+        self.claim_phrases(names, "organization", self.not_before_a_suffix)
+
+    def not_before_a_suffix(self, par: Paragraph, i: int, words: tuple[str, ...]) -> bool:
+        """ "Umma Party" is a longer name than "Umma", which a later pass finds."""
+        k = i + len(words)
+        return not (
+            k < len(par.tokens)
+            and par.tokens[k].capitalized
+            and par.tokens[k].lower in ORG_SUFFIXES
+            and self.adjacent(par, k - 1, k)
+        )
 
     def words_after(self, par: Paragraph, first: int, accept, most: int = 3) -> int:
         """The end of up to ``most`` words from ``first`` that ``accept`` takes, each adjacent
@@ -1031,6 +1127,8 @@ class CableExtractor:
                 if k + 2 < len(tokens) and tokens[k + 1].lower == "of":
                     first = k + 2  # "the town of Tibu"
                     last = self.words_after(par, first, self.place_word)
+                    if last > first and t.lower.endswith("s"):  # "the villages of Atil, Ilar"
+                        self.more_places(par, last, names)
                 else:
                     last = k  # "Agalega islands"
                     first = self.words_before(par, k, self.place_word)
@@ -1045,6 +1143,27 @@ class CableExtractor:
                 )
         if names:
             self.claim_phrases(names, "place")
+
+    def more_places(self, par: Paragraph, last: int, names: dict) -> None:
+        """The names after the first of a list: "the villages of Atil, Ilar and Saida"."""
+        tokens = par.tokens
+        while last < len(tokens):
+            gap = par.text[tokens[last - 1].raw_end : tokens[last].start].strip()
+            first = last
+            if tokens[last].lower == "and" and gap in ("", ","):
+                first = last + 1
+            elif gap != ",":
+                return
+            if first >= len(tokens) or tokens[first].after_skipped:
+                return
+            if first > last and not self.adjacent(par, last, first):
+                return
+            last = self.words_after(par, first, self.place_word)
+            if last == first:
+                return
+            text = " ".join(par.text[tokens[first].start : tokens[last - 1].end].split())
+            name = text.title() if par.all_caps else text
+            names.setdefault(tuple(x.lower for x in tokens[first:last]), (name, place_key(text)))
 
     def place_word(self, par: Paragraph, k: int) -> bool:
         t = par.tokens[k]
@@ -1573,6 +1692,9 @@ class CableExtractor:
                 continue
             if not (par.all_caps or token.capitalized):
                 continue
+            if token.lower in PLACE_FACILITIES:
+                self.facility_place(par, k)
+                continue
             first = k
             while (
                 first > 0
@@ -1598,6 +1720,52 @@ class CableExtractor:
                 text = " ".join(par.text[tokens[first].start : token.end].split())
                 name = text.title() if par.all_caps else text
                 self.claim(par, first, k + 1, "place", name=name, key=f"place:{fold(text)}")
+
+    def facility_place(self, par: Paragraph, k: int) -> None:
+        """A named airport, hospital, mosque...: "Kotoka International Airport", "Mohammed V
+        Military Hospital", "KABUL INTERNATIONAL AIRPORT". A word of the name must be more than
+        a common word or a demonym ("the International Airport", "a Moroccan prison" are
+        none); in capitals every word must be no English word, or one of the few that such
+        names use. Churches are left out: "the Catholic Church" is mostly the institution."""
+        tokens = par.tokens
+        first, absorbed = k, []
+        while first > 0 and k - first < 4 and self.adjacent(par, first - 1, first):
+            t = tokens[first - 1]
+            owner = par.claimed[first - 1]
+            if owner is not None:
+                c = self.candidates[owner]
+                if c.kind not in ("place", "person") or c.span is not None or c.last != first:
+                    break
+                absorbed.append(c)  # "Kabul International Airport", "Jinnah Hospital"
+                first = c.first
+                continue
+            if (
+                not (par.all_caps or t.capitalized)
+                or t.lower in FUNCTION_WORDS
+                or self.is_redaction(t)
+                or (par.all_caps and self.is_english(t.lower) and t.lower not in FACILITY_WORDS)
+            ):
+                break
+            first -= 1
+        while first < k and tokens[first].sentence_start and self.is_common(tokens[first].lower):
+            first += 1
+        named = [
+            t
+            for m, t in enumerate(tokens[first:k], first)
+            if par.claimed[m] is not None
+            or not (self.is_common(t.lower) or t.lower in self.gaz.demonyms)
+        ]
+        if not named or (par.all_caps and any(c.kind == "person" for c in absorbed)):
+            return
+        for c in absorbed:
+            if c.first >= first:
+                c.dropped = True
+                par.claimed[c.first : c.last] = [None] * (c.last - c.first)
+        if not self.free(par, first, k):
+            return
+        text = " ".join(par.text[tokens[first].start : tokens[k].end].split())
+        name = text.title() if par.all_caps else text
+        self.claim(par, first, k + 1, "place", name=name, key=place_key(text))
 
     def absorbed_place(self, par: Paragraph, k: int) -> int:
         """Free token k when it is a one-word place other than a country, which a longer name
