@@ -103,8 +103,7 @@ def below_bar(split: str, measured: str):
         "unseen2",
         "fresh",
         "unseen3",
-        # blind first look: mentions 0.838/0.789, entities 0.855/0.739
-        below_bar("unseen4", "mentions 0.885/0.840, entities 0.908/0.818"),
+        "unseen4",  # blind first look: mentions 0.838/0.789, entities 0.855/0.739
     ],
 )
 def test_quality_holds_the_bar(split):
@@ -118,8 +117,8 @@ def test_quality_holds_the_bar(split):
 
 
 # The splits under the bar must not slip further: floors (precision, recall) a few points
-# under their measures.
-FLOORS = {"unseen4": (0.86, 0.79)}
+# under their measures. Every split reaches the bar now; a new blind split starts here.
+FLOORS: dict[str, tuple[float, float]] = {}
 
 
 @pytest.mark.parametrize("split", sorted(FLOORS))

@@ -1270,18 +1270,38 @@ class CableExtractor:
                     if token.possessive or par.text[token.start - 4 : token.start] == "the ":
                         cued.add(text)
         single = []
+        claimed = set()
         for text, places in found.items():
-            if text in people:
-                continue
+            if text in people or all(self.names_a_treaty(par, k) for par, k in places):
+                continue  # "the FOL Agreement" names no body
             if len(places) < 2 and text not in cued:
                 single.append(places[0])
                 continue
             for par, k in places:
                 self.claim(par, k, k + 1, "organization", name=text, key=organization_key(text))
+            claimed.add(text)
+        if claimed:  # and in the cable's headings in capitals: "PIJ CAMPAIGN?"
+            lowered = {text.lower() for text in claimed}
+            for par in self.paragraphs:
+                if par.all_caps:
+                    for k in where(par, lowered):
+                        text = par.tokens[k].text
+                        if text in claimed and par.claimed[k] is None:
+                            key = organization_key(text)
+                            self.claim(par, k, k + 1, "organization", name=text, key=key)
         for par, k in single:  # "working with INL and AFRICOM": one of a pair of bodies
             if self.beside_an_organization(par, k):
                 text = par.tokens[k].text
                 self.claim(par, k, k + 1, "organization", name=text, key=organization_key(text))
+
+    def names_a_treaty(self, par: Paragraph, k: int) -> bool:
+        """Token k stands before "Agreement", "Treaty", "Program"...: "the FOL Agreement"."""
+        tokens = par.tokens
+        return (
+            k + 1 < len(tokens)
+            and tokens[k + 1].lower in NOT_ORGANIZATIONS
+            and self.adjacent(par, k, k + 1)
+        )
 
     def beside_an_organization(self, par: Paragraph, k: int) -> bool:
         """Token k and an organisation are joined by "and" or "or"."""
@@ -1391,6 +1411,8 @@ class CableExtractor:
                         found[word].pop()
         for word, places in found.items():
             if (len(places) < 2 and word not in cued) or word in people:
+                continue
+            if all(self.names_a_treaty(par, k) for par, k in places):
                 continue
             for par, k in places:
                 if par.claimed[k] is None:
