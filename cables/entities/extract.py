@@ -206,9 +206,19 @@ CAPS_AMBIGUOUS = frozenset(
     ["US", "AID", "WHO", "PA", "AP", "GE", "AU", "EC", "AQ", "IT", "OR", "IN", "AT"]
 )
 GOVERNMENT = re.compile(r"GO([A-Z]{1,3})")
+# The forums named by a number: "G-20", "G8".
+GROUP_OF = re.compile(r"G-?(7|8|20|77)(?![\w-])")
+GROUPS_OF = {
+    "7": "Group of Seven",
+    "8": "Group of Eight",
+    "20": "Group of Twenty",
+    "77": "Group of 77",
+}
 # An acronym: 2 to 8 capitals, maybe joined by a hyphen ("PSOE", "AFL-CIO", "TNK-BP").
 ACRONYM = re.compile(r"[A-Z]{2,8}(?:-[A-Z]{1,4})?")
 ROMAN_NUMERAL = re.compile(r"[IVXLC]+")
+OFFICE_PART = re.compile(r"[A-Z]{2,6}(?![a-z])")
+BUREAUS = ("Bureau of", "Department of", "Office of", "U.S. ", "Agency for International")
 PLACE_SUFFIXES = frozenset(
     [
         "river",
@@ -577,7 +587,7 @@ def cue_words() -> dict[str, tuple[int, ...]]:
         PLACE_CUE: PLACE_CUES,
         SPEECH_OR_RULE_CUE: SPEECH_VERBS | RULED_BY,
         # the words that begin a gazetteer phrase or an acronym, and "al"
-        PHRASE_START_CUE: [*gaz.first_words, *(a.lower() for a in gaz.acronyms), "al"],
+        PHRASE_START_CUE: [*gaz.first_words, *(a.lower() for a in gaz.acronyms), "al", "g"],
     }
     cues: dict[str, tuple[int, ...]] = {}
     for cue, members in words.items():
@@ -864,6 +874,22 @@ class CableExtractor:
                     self.claim(par, i, last, kind, name=name, key=key)
                     i = last
                     continue
+            if token.text == "G" and claimed[i] is None:
+                forum = GROUP_OF.match(par.text, token.start)
+                if forum:  # "G-20", "G8": the token is the "G" alone
+                    name = GROUPS_OF[forum.group(1)]
+                    span = (token.start, forum.end())
+                    self.claim(
+                        par,
+                        i,
+                        i + 1,
+                        "organization",
+                        name=name,
+                        key=organization_key(name),
+                        span=span,
+                    )
+                    i += 1
+                    continue
             if claimed[i] is None and "-" in token.text:
                 self.hyphenated_places(par, i)
             if token.text == "Al" and claimed[i] is None:
@@ -929,6 +955,10 @@ class CableExtractor:
         acronym = gaz.acronyms.get(token.text)
         if acronym and par.all_caps and token.text in CAPS_AMBIGUOUS:
             acronym = None
+        if acronym and par.text[token.raw_end : token.raw_end + 1] == "/" and self.bureau(token):
+            after = OFFICE_PART.match(par.text, token.raw_end + 1)
+            if after and self.unknown_acronym(after.group()):
+                return None  # "INL/LP", "DRL/IRF": an office symbol, found later
         phrase = self.phrase_at(par, i) if par.all_caps or token.capitalized else None
         if phrase and (phrase[0] > i + 1 or not acronym):
             return phrase  # "UN Security Council" before "UN"
@@ -1388,9 +1418,9 @@ class CableExtractor:
                     and text[token.raw_end + 1 : token.raw_end + 2].isdigit()
                 ):
                     continue  # routing lists: "DOEE-00 PERC-00"
-                if not self.capitals_unknown(word):
-                    continue
                 if text[token.raw_end : token.raw_end + 1] == "/" and self.office_symbol(par, k):
+                    continue
+                if not self.capitals_unknown(word):
                     continue
                 bracketed = (
                     k > 0
@@ -1438,8 +1468,10 @@ class CableExtractor:
     def office_symbol(self, par: Paragraph, k: int) -> bool:
         """State's office symbols are bureau/office acronyms: "ISN/MTR", "EAP/CM", "CA/OCS/CI"."""
         tokens = par.tokens
-        if not ACRONYM.fullmatch(tokens[k].text) or tokens[k].text in self.gaz.acronyms:
-            return False
+        if not ACRONYM.fullmatch(tokens[k].text) or (
+            tokens[k].text in self.gaz.acronyms and not self.bureau(tokens[k])
+        ):
+            return False  # "PKK/KADEK", "IMF/IBRD" are two bodies
         last = k + 1
         while (
             last < len(tokens)
@@ -1457,6 +1489,12 @@ class CableExtractor:
         text = par.text[tokens[k].start : tokens[last - 1].end]
         self.claim(par, k, last, "organization", name=text, key=organization_key(text))
         return True
+
+    def bureau(self, token: Token) -> bool:
+        """A known acronym of a department, bureau or office of the U.S. government, whose
+        offices State's symbols name: "DRL/IRF", "INL/LP", "DOE/NNSA"."""
+        entry = self.gaz.acronyms.get(token.text)
+        return bool(entry) and entry[1].startswith(BUREAUS)
 
     def unknown_acronym(self, text: str) -> bool:
         lower = text.lower()
