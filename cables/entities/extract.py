@@ -218,6 +218,61 @@ GROUPS_OF = {
 ACRONYM = re.compile(r"[A-Z]{2,8}(?:-[A-Z]{1,4})?")
 ROMAN_NUMERAL = re.compile(r"[IVXLC]+")
 OFFICE_PART = re.compile(r"[A-Z]{2,6}(?![a-z])")
+# A word with a capital after a small letter inside it: "RosUkrEnergo", "PetroCaribe".
+CAMEL_CASE = re.compile(r"\b[A-Z][a-z]+(?:[A-Z][a-z]*)+\b")
+CAMEL_PARTS = re.compile(r"[A-Z][a-z]*")
+SURNAME_PREFIXES = frozenset(
+    ["Mc", "Mac", "De", "Di", "Da", "Du", "Le", "La", "El", "Al", "Van", "Von", "Jo", "Gian", "O"]
+)
+# Parts of the abbreviations cables write in camel case: "PolOffs", "SecDef", "PermRep".
+CAMEL_JARGON = frozenset(
+    [
+        "pol",
+        "econ",
+        "off",
+        "offs",
+        "sec",
+        "def",
+        "min",
+        "mins",
+        "gen",
+        "perm",
+        "rep",
+        "reps",
+        "leg",
+        "att",
+        "am",
+        "emb",
+        "con",
+        "rev",
+        "cit",
+        "cits",
+        "spec",
+        "mil",
+        "dir",
+        "dirs",
+        "coun",
+        "couns",
+        "counselor",
+        "brig",
+        "dep",
+        "cab",
+        "fin",
+        "prep",
+        "com",
+        "amb",
+        "desk",
+        "unit",
+        "note",
+        "consulate",
+        "embassy",
+        "group",
+        "state",
+        "post",
+        "energy",
+        "bio",
+    ]
+)
 BUREAUS = ("Bureau of", "Department of", "Office of", "U.S. ", "Agency for International")
 PLACE_SUFFIXES = frozenset(
     [
@@ -924,24 +979,34 @@ class CableExtractor:
         return k
 
     def hyphenated_places(self, par: Paragraph, i: int) -> None:
-        """Places inside a hyphenated word: "Azerbaijan-Iran relationship", "anti-Iran"."""
+        """Places inside a hyphenated word: "Azerbaijan-Iran relationship", "anti-Iran"; and
+        bodies that a list knows: "anti-Taliban", "Hamas-led"."""
         token = par.tokens[i]
         offset = token.start
         parts = token.text.split("-")
         # every named part must be known: "Kabul-Kandahar", not "Ahal" in "Jamiyat-e-Ahal-e-Hadith"
-        unknown = any(
-            p[:1].isupper() and (p.lower(),) not in self.gaz.phrases and p not in self.gaz.acronyms
+        unknown = [
+            p
             for p in parts
-        )
+            if p[:1].isupper()
+            and (p.lower(),) not in self.gaz.phrases
+            and p not in self.gaz.acronyms
+        ]
         for part in parts:
             entry = self.gaz.phrases.get((part.lower(),)) or self.gaz.acronyms.get(part)
             cased = par.all_caps or part[:1].isupper()
             if (
                 entry
-                and entry[0] == "place"
                 and cased
                 and (part.lower() not in self.gaz.common or part == "US")  # "US-IRAN"
-                and (not unknown or len(entry[2]) == 8)  # a country is enough: "Iran-backed"
+                and (
+                    (entry[0] == "place" and (not unknown or len(entry[2]) == 8))
+                    # a body needs the other words known or ordinary: "ANTI-TALIBAN"
+                    or (
+                        entry[0] == "organization"
+                        and all(p.lower() in NOT_NAME_PREFIXES for p in unknown)
+                    )
+                )
             ):
                 span = (offset, offset + len(part))
                 self.claim(par, i, i + 1, entry[0], name=entry[1], key=entry[2], span=span)
@@ -1323,6 +1388,36 @@ class CableExtractor:
             if self.beside_an_organization(par, k):
                 text = par.tokens[k].text
                 self.claim(par, k, k + 1, "organization", name=text, key=organization_key(text))
+
+    def camel_case_organizations(self) -> None:
+        """A word with capitals inside, in mixed case, is a company's or a body's name:
+        "RosUkrEnergo", "KazMunaiGaz", "PetroCaribe"; not a family name ("McCain", "LeBaron",
+        "DiPietro"), cable jargon ("PolOffs", "SecDef", "RevCon") or a garbled character
+        ("MugabeQs", "AttachC")."""
+        for par in self.paragraphs:
+            if par.all_caps or not CAMEL_CASE.search(par.text):
+                continue
+            tokens = par.tokens
+            for match in CAMEL_CASE.finditer(par.text):
+                k = bisect_left(tokens, match.start(), key=attrgetter("start"))
+                if k >= len(tokens) or tokens[k].start != match.start() or par.claimed[k]:
+                    continue
+                token = tokens[k]
+                parts = CAMEL_PARTS.findall(token.text)
+                if (
+                    token.text != match.group()
+                    or len(parts) < 2
+                    or parts[0] in SURNAME_PREFIXES
+                    or len(parts[-1]) < 3
+                    or parts[-1] == "Qs"
+                    or any(
+                        p.lower() in CAMEL_JARGON or p.lower() in self.gaz.title_heads
+                        for p in parts
+                    )
+                ):
+                    continue
+                key = organization_key(token.text)
+                self.claim(par, k, k + 1, "organization", name=token.text, key=key)
 
     def names_a_treaty(self, par: Paragraph, k: int) -> bool:
         """Token k stands before "Agreement", "Treaty", "Program"...: "the FOL Agreement"."""
@@ -2322,6 +2417,7 @@ class CableExtractor:
             self.suffixed_places(par)
             self.given_name_people(par)
             self.untitled_people(par)
+        self.camel_case_organizations()  # after "RosTechnologiya State Corporation"
         for par in self.paragraphs:
             self.governments(par)
             self.compass_places(par)
