@@ -61,6 +61,9 @@ ORG_SUFFIXES = frozenset(
         "police",
         "navy",
         "office",
+        "department",
+        "senate",
+        "congress",
         # companies
         "ltd",
         "inc",
@@ -1769,6 +1772,11 @@ class CableExtractor:
                 and (par.all_caps or len(named) < 2 or tokens[first].sentence_start)
             ):
                 continue  # "Nuclear Suppliers Group" counts, "the Working Group" does not
+            if token.lower == "department" and (
+                (absorbed is not None and absorbed.first == first and absorbed.last == k)
+                or (k + 1 < len(tokens) and tokens[k + 1].lower in ("store", "stores"))
+            ):
+                continue  # "Antioquia Department" is a region, "TEHRAN DEPARTMENT STORE" a shop
             if absorbed is not None:
                 absorbed.dropped = True
                 for m in range(absorbed.first, absorbed.last):
