@@ -276,6 +276,7 @@ CAMEL_JARGON = frozenset(
         "bio",
     ]
 )
+MINISTRIES = ("Ministry of", "Ministry for")
 BUREAUS = ("Bureau of", "Department of", "Office of", "U.S. ", "Agency for International")
 PLACE_SUFFIXES = frozenset(
     [
@@ -1422,6 +1423,33 @@ class CableExtractor:
                 key = organization_key(token.text)
                 self.claim(par, k, k + 1, "organization", name=token.text, key=key)
 
+    def national_ministries(self) -> None:
+        """A country's name before a ministry is part of its name: "the Netherlands Ministry
+        of Foreign Affairs" (one ministry, the key of every MFA)."""
+        for index, c in enumerate(self.candidates):
+            if (
+                c.kind != "organization"
+                or c.dropped
+                or c.span is not None
+                or c.first == 0
+                or not c.name.startswith(MINISTRIES)
+            ):
+                continue
+            par = self.paragraphs[c.paragraph]
+            owner = par.claimed[c.first - 1]
+            if (
+                owner is None
+                or par.tokens[c.first].lower != "ministry"  # "UK MOD" stays two
+                or not self.adjacent(par, c.first - 1, c.first)
+            ):
+                continue
+            country = self.candidates[owner]
+            if country.kind != "place" or country.span is not None or len(country.key) != 8:
+                continue
+            country.dropped = True
+            par.claimed[country.first : c.first] = [index] * (c.first - country.first)
+            c.first = country.first
+
     def names_a_treaty(self, par: Paragraph, k: int) -> bool:
         """Token k stands before "Agreement", "Treaty", "Program"...: "the FOL Agreement"."""
         tokens = par.tokens
@@ -2426,6 +2454,7 @@ class CableExtractor:
             self.given_name_people(par)
             self.untitled_people(par)
         self.camel_case_organizations()  # after "RosTechnologiya State Corporation"
+        self.national_ministries()
         for par in self.paragraphs:
             self.governments(par)
             self.compass_places(par)
