@@ -2457,8 +2457,10 @@ class CableExtractor:
             c.name = names[c.key]
 
     def run(self) -> list[EntityMention]:
+        # a pass that visits its cue words only is not called where the paragraph has none
         for par in self.paragraphs:
-            self.titled_people(par)
+            if par.cues[TITLE_CUE]:
+                self.titled_people(par)
         for par in self.paragraphs:
             self.gazetteer_phrases(par)
         self.defined_acronyms()
@@ -2467,16 +2469,23 @@ class CableExtractor:
         self.cued_organizations()
         self.cued_places()
         for par in self.paragraphs:
+            cues = par.cues
             self.prefixed_organizations(par)
-            self.suffixed_organizations(par)
-            self.suffixed_places(par)
-            self.given_name_people(par)
-            self.untitled_people(par)
+            if cues[ORGANIZATION_END_CUE]:
+                self.suffixed_organizations(par)
+            if cues[PLACE_END_CUE]:
+                self.suffixed_places(par)
+            if cues[GIVEN_NAME_CUE]:
+                self.given_name_people(par)
+            if not par.all_caps:
+                self.untitled_people(par)
         self.camel_case_organizations()  # after "RosTechnologiya State Corporation"
         self.national_ministries()
         for par in self.paragraphs:
-            self.governments(par)
-            self.compass_places(par)
+            if par.cues[GOVERNMENT_CUE]:
+                self.governments(par)
+            if par.cues[COMPASS_CUE] and not par.all_caps:
+                self.compass_places(par)
             self.cued_people(par)
         self.known_people()
         self.capitals_acronyms()
