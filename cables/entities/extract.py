@@ -1263,9 +1263,9 @@ class CableExtractor:
                 return
             if first > last and not self.adjacent(par, last, first):
                 return
-            last = self.words_after(par, first, self.place_word)
-            if last == first:
+            if not self.place_word(par, first):
                 return
+            last = self.words_after(par, first + 1, self.place_word)  # after a comma
             text = " ".join(par.text[tokens[first].start : tokens[last - 1].end].split())
             name = text.title() if par.all_caps else text
             names.setdefault(tuple(x.lower for x in tokens[first:last]), (name, place_key(text)))
