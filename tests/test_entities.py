@@ -4,10 +4,10 @@ Gold (tests/fixtures/entities/gold.json, built by build_gold.py from annotations
 four seed cables, ten corpus cables used while developing ("dev"), three former held-out cables
 ("heldout"), six "fresh", four "unseen2", ten "unseen3" and ten "unseen4" cables. fresh,
 unseen2, unseen3 and unseen4 were annotated blind and scored once before any rule was changed
-for them; all are tuned on since (unseen4 only by adding cable jargon to a word list), so
-none is an estimate for unseen cables any more (docs/entities.md has the blind first-look
-scores). A split must reach precision 0.9 and recall 0.8, both for mentions and for merged
-entities; those still under it are strict expected failures with their measures.
+for them; all are tuned on since, so none is an estimate for unseen cables any more
+(docs/entities.md has the blind first-look scores). A split must reach precision 0.9 and
+recall 0.8, both for mentions and for merged entities; a split under it (a new blind split,
+say) is a strict expected failure with its measures, and a floor under them.
 
     .venv/bin/python -m tests.test_entities     # prints the scores
 """
@@ -101,10 +101,9 @@ def below_bar(split: str, measured: str):
         "dev",
         "heldout",
         "unseen2",
-        below_bar("fresh", "mentions 0.948/0.879, entities 0.916/0.793"),
-        below_bar("unseen3", "mentions 0.930/0.848, entities 0.898/0.779"),
-        # blind first look: mentions 0.838/0.789, entities 0.855/0.739
-        below_bar("unseen4", "mentions 0.849/0.789, entities 0.861/0.739"),
+        "fresh",
+        "unseen3",
+        "unseen4",  # blind first look: mentions 0.838/0.789, entities 0.855/0.739
     ],
 )
 def test_quality_holds_the_bar(split):
@@ -118,8 +117,8 @@ def test_quality_holds_the_bar(split):
 
 
 # The splits under the bar must not slip further: floors (precision, recall) a few points
-# under their measures.
-FLOORS = {"fresh": (0.89, 0.76), "unseen3": (0.87, 0.75), "unseen4": (0.82, 0.71)}
+# under their measures. Every split reaches the bar now; a new blind split starts here.
+FLOORS: dict[str, tuple[float, float]] = {}
 
 
 @pytest.mark.parametrize("split", sorted(FLOORS))
@@ -391,16 +390,16 @@ def test_bracketed_acronyms_and_pairs_of_bodies():
     mentions = extract_entities(
         [
             "Ghana Narcotics Board (NACOB) staff met; NACOB agreed. Post works with INL and "
-            "AFRICOM, and AFRICOM pays."
+            "SOCSOUTH, and AFRICOM pays."
         ]
     )
     assert [(m.text, m.key) for m in mentions] == [
         ("Ghana Narcotics Board", "org:ghana narcotics board"),
         ("NACOB", "org:ghana narcotics board"),
         ("NACOB", "org:ghana narcotics board"),
-        ("INL", "org:inl"),
-        ("AFRICOM", "org:africom"),
-        ("AFRICOM", "org:africom"),
+        ("INL", "org:bureau of international narcotics and law enforcement affairs"),
+        ("SOCSOUTH", "org:socsouth"),  # used once, but paired with a body
+        ("AFRICOM", "org:africa command"),
     ]
 
 
@@ -447,3 +446,37 @@ def test_package_imports_no_django():
 if __name__ == "__main__":
     for name in ["seed", "dev", "heldout", "fresh", "unseen2", "unseen3", "unseen4"]:
         print(name, {k: round(v, 3) if isinstance(v, float) else v for k, v in score(name).items()})
+
+
+def test_bodies_and_places_shown_by_the_words_around_them():
+    mentions = extract_entities(
+        [
+            "The Swedish Government and the Republic of Kenya met in the Gulf of Guinea. The "
+            "ruling Zorbat party and the Committee for Regional Integration met at Zanzibar "
+            "International Airport with the Zorbati Workers' Party. G-20 leaders backed "
+            "anti-Taliban forces; the XQZ Agreement was signed, and the XQZ Agreement holds. "
+            "PetroZorba and PolOffs agreed. Troops entered the villages of Qatrab, Qubit and "
+            "Zobra.",
+            "TALKS OF THE ARGENTINE NAVY",
+        ]
+    )
+    assert [(m.text, m.kind, m.key) for m in mentions] == [
+        ("Swedish Government", "organization", "org:government of sweden"),
+        ("Republic of Kenya", "place", "place:ke"),
+        ("Gulf of Guinea", "place", "place:gulf of guinea"),
+        ("Zorbat", "organization", "org:zorbat"),
+        (
+            "Committee for Regional Integration",
+            "organization",
+            "org:committee for regional integration",
+        ),
+        ("Zanzibar International Airport", "place", "place:zanzibar international airport"),
+        ("Zorbati Workers' Party", "organization", "org:zorbati workers party"),
+        ("G-20", "organization", "org:group of twenty"),
+        ("Taliban", "organization", "org:taliban"),  # XQZ names an agreement, no body
+        ("PetroZorba", "organization", "org:petrozorba"),  # PolOffs is cable jargon
+        ("Qatrab", "place", "place:qatrab"),
+        ("Qubit", "place", "place:qubit"),
+        ("Zobra", "place", "place:zobra"),
+        ("ARGENTINE NAVY", "organization", "org:argentine navy"),
+    ]

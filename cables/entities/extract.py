@@ -11,12 +11,12 @@ lean on the lists only.
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cache
 from itertools import accumulate, compress
-from operator import attrgetter
+from operator import attrgetter, itemgetter
 
 from .gazetteer import FUNCTION_WORDS, MONTHS, TOKEN, Gazetteer, gazetteer
 from .keys import fold, name_parts, organization_key, person_key, place_key
@@ -61,6 +61,9 @@ ORG_SUFFIXES = frozenset(
         "police",
         "navy",
         "office",
+        "department",
+        "senate",
+        "congress",
         # companies
         "ltd",
         "inc",
@@ -80,6 +83,14 @@ ORG_SUFFIXES = frozenset(
         "motors",
     ]
 )
+# Words that may stand before a demonym inside a body's name: "NATIONAL IRANIAN OIL COMPANY".
+NAME_ADJECTIVES = frozenset(
+    ["national", "royal", "federal", "united", "islamic", "democratic", "great", "free", "new"]
+)
+# "the Department's Office of ...": bodies and offices own, but are no part of a name.
+NOT_OWNERS = frozenset(["department", "embassy", "government", "state", "country", "mission"])
+# "Commission on Human Rights", "Committee for National Security": a body's name goes on.
+NAME_GOES_ON = frozenset(["of", "for", "on", "against"])
 # Words that begin a company's or a bank's name in the languages of cables' host countries.
 ORG_PREFIXES = frozenset(["banco", "banca", "banque", "grupo", "groupe", "companhia", "compania"])
 # "the Aznar government", "the Bush administration": an unknown word before these is a person.
@@ -119,6 +130,7 @@ NOT_ORGANIZATIONS = frozenset(
         "accord",
         "strategy",
         "project",
+        "arrangement",
     ]
 )
 NAME_PARTICLES = frozenset(
@@ -170,16 +182,130 @@ FACILITIES = frozenset(
         "station",
     ]
 )
+# Named buildings and works that are places: "Kotoka International Airport", "Babri Mosque".
+PLACE_FACILITIES = frozenset(
+    [
+        "airport",
+        "airbase",
+        "hospital",
+        "mosque",
+        "cathedral",
+        "temple",
+        "shrine",
+        "synagogue",
+        "stadium",
+        "prison",
+        "palace",
+        "bridge",
+        "dam",
+    ]
+)
+# English words that such names use, in capitals: "KABUL INTERNATIONAL AIRPORT".
+FACILITY_WORDS = frozenset(
+    ["international", "military", "general", "national", "central", "royal", "memorial", "new"]
+)
 # Acronyms that are also everyday words when a whole cable is in capitals.
 CAPS_AMBIGUOUS = frozenset(
     ["US", "AID", "WHO", "PA", "AP", "GE", "AU", "EC", "AQ", "IT", "OR", "IN", "AT"]
 )
 GOVERNMENT = re.compile(r"GO([A-Z]{1,3})")
+# The forums named by a number: "G-20", "G8".
+GROUP_OF = re.compile(r"G-?(7|8|20|77)(?![\w-])")
+GROUPS_OF = {
+    "7": "Group of Seven",
+    "8": "Group of Eight",
+    "20": "Group of Twenty",
+    "77": "Group of 77",
+}
 # An acronym: 2 to 8 capitals, maybe joined by a hyphen ("PSOE", "AFL-CIO", "TNK-BP").
 ACRONYM = re.compile(r"[A-Z]{2,8}(?:-[A-Z]{1,4})?")
 ROMAN_NUMERAL = re.compile(r"[IVXLC]+")
+OFFICE_PART = re.compile(r"[A-Z]{2,6}(?![a-z])")
+# A word with a capital after a small letter inside it: "RosUkrEnergo", "PetroCaribe".
+CAMEL_CASE = re.compile(r"[A-Z][a-z]+(?:[A-Z][a-z]*)+")
+CAMEL_PARTS = re.compile(r"[A-Z][a-z]*")
+# a-z -> "a", A-Z -> "A", any other byte -> " ": a small letter before a capital is b"aA",
+# found in C (a regular expression over every paragraph cost 3% of the extraction)
+LETTER_CASES = bytes(97 if 97 <= c <= 122 else 65 if 65 <= c <= 90 else 32 for c in range(256))
+SURNAME_PREFIXES = frozenset(
+    ["Mc", "Mac", "De", "Di", "Da", "Du", "Le", "La", "El", "Al", "Van", "Von", "Jo", "Gian", "O"]
+)
+# Parts of the abbreviations cables write in camel case: "PolOffs", "SecDef", "PermRep".
+CAMEL_JARGON = frozenset(
+    [
+        "pol",
+        "econ",
+        "off",
+        "offs",
+        "sec",
+        "def",
+        "min",
+        "mins",
+        "gen",
+        "perm",
+        "rep",
+        "reps",
+        "leg",
+        "att",
+        "am",
+        "emb",
+        "con",
+        "rev",
+        "cit",
+        "cits",
+        "spec",
+        "mil",
+        "dir",
+        "dirs",
+        "coun",
+        "couns",
+        "counselor",
+        "brig",
+        "dep",
+        "cab",
+        "fin",
+        "prep",
+        "com",
+        "amb",
+        "desk",
+        "unit",
+        "note",
+        "consulate",
+        "embassy",
+        "group",
+        "state",
+        "post",
+        "energy",
+        "bio",
+    ]
+)
+BUREAUS = ("Bureau of", "Department of", "Office of", "U.S. ", "Agency for International")
 PLACE_SUFFIXES = frozenset(
-    ["river", "sea", "lake", "mountains", "mountain", "valley", "island", "islands", "gulf", "bay"]
+    [
+        "river",
+        "sea",
+        "lake",
+        "mountains",
+        "mountain",
+        "valley",
+        "island",
+        "islands",
+        "gulf",
+        "bay",
+        "archipelago",
+        "peninsula",
+        "strait",
+        "desert",
+        "plateau",
+        "atoll",
+    ]
+)
+# "Republic of Iraq", "Kingdom of the Netherlands": the formal name of a country.
+FORMAL_STATES = frozenset(
+    ["republic", "kingdom", "principality", "sultanate", "emirate", "commonwealth"]
+)
+FORMAL_ADJECTIVES = frozenset(
+    ["islamic", "federal", "democratic", "arab", "hashemite", "bolivarian", "socialist"]
 )
 SPEECH_VERBS = frozenset(
     [
@@ -298,9 +424,37 @@ PLACE_CUES = frozenset(
         "city",
         "border",
         "crossing",
+        "settlement",
+        "archipelago",
+        "neighborhood",
+        "neighbourhood",
+        "municipality",
+        "governorate",
+        "villages",
+        "towns",
+        "cities",
+        "districts",
+        "provinces",
     ]
 )
 MEMBERS = frozenset(["officials", "members", "militants", "fighters", "leadership"])
+# "the ruling Nur Otan party", "L'express newspaper": a kind of body after its name, in lower
+# case.
+KINDS_OF_BODY = frozenset(
+    [
+        "party",
+        "coalition",
+        "alliance",
+        "bloc",
+        "movement",
+        "faction",
+        "militia",
+        "newspaper",
+        "daily",
+        "weekly",
+        "magazine",
+    ]
+)
 POSSESSIVE = re.compile(r"['’][sS]")  # where no "'s" is written, no word is an owner
 # Endings of the adjectives of peoples and regions: "Kashmiri militants" are no body's name.
 GROUP_ADJECTIVES = (*ADJECTIVE_ENDINGS, "i")
@@ -386,9 +540,11 @@ def lower_words_kept() -> frozenset[str]:
         | ORG_SUFFIXES
         | FACILITIES
         | PLACE_SUFFIXES
+        | PLACE_FACILITIES
         | NOT_ORGANIZATIONS
         | COMPANY_NOUNS
         | ORGANIZATION_HAS
+        | KINDS_OF_BODY
         | PLACE_CUES
         | gaz.title_heads
         | gaz.inner_words
@@ -485,14 +641,14 @@ def cue_words() -> dict[str, tuple[int, ...]]:
         TITLE_CUE: gaz.title_heads,
         GIVEN_NAME_CUE: gaz.given_names,
         ORGANIZATION_END_CUE: ORG_SUFFIXES,
-        PLACE_END_CUE: PLACE_SUFFIXES,
-        GOVERNMENT_CUE: ["government"],
+        PLACE_END_CUE: PLACE_SUFFIXES | PLACE_FACILITIES,
+        GOVERNMENT_CUE: ["government", *FORMAL_STATES, *PLACE_SUFFIXES],
         COMPASS_CUE: COMPASS,
-        ORGANIZATION_CUE: COMPANY_NOUNS | ORGANIZATION_HAS,
+        ORGANIZATION_CUE: COMPANY_NOUNS | ORGANIZATION_HAS | KINDS_OF_BODY,
         PLACE_CUE: PLACE_CUES,
         SPEECH_OR_RULE_CUE: SPEECH_VERBS | RULED_BY,
         # the words that begin a gazetteer phrase or an acronym, and "al"
-        PHRASE_START_CUE: [*gaz.first_words, *(a.lower() for a in gaz.acronyms), "al"],
+        PHRASE_START_CUE: [*gaz.first_words, *(a.lower() for a in gaz.acronyms), "al", "g"],
     }
     cues: dict[str, tuple[int, ...]] = {}
     for cue, members in words.items():
@@ -511,6 +667,7 @@ def where(par: Paragraph, words) -> list[int]:
     return [k for k, lower in enumerate(par.lowers) if lower in words]
 
 
+START = attrgetter("start")
 UPPER, CAPITALIZED, POSSESSIVE_TOKEN = (
     attrgetter(name) for name in ("upper", "capitalized", "possessive")
 )
@@ -542,6 +699,7 @@ class CableExtractor:
         self.tags = list(tags)
         self.people = [p for p in people if p and p.strip()]
         self.acronyms: dict[str, tuple[str, str, str]] = {}
+        self.ministries: list[Candidate] = []  # "Ministry of ..." from the lists
         # "GOI" in a cable tagged IR is the Government of Iran: by FIPS code, ISO code
         # ("GOCR" in a cable tagged CS, Costa Rica) or initial letter
         self.tag_countries: dict[str, str] = {}
@@ -776,8 +934,26 @@ class CableExtractor:
                 found = self.match_at(par, i)
                 if found:
                     last, (kind, name, key) = found
-                    self.claim(par, i, last, kind, name=name, key=key)
+                    c = self.claim(par, i, last, kind, name=name, key=key)
+                    if token.lower == "ministry" and i > 0:
+                        self.ministries.append(c)
                     i = last
+                    continue
+            if token.text == "G" and claimed[i] is None:
+                forum = GROUP_OF.match(par.text, token.start)
+                if forum:  # "G-20", "G8": the token is the "G" alone
+                    name = GROUPS_OF[forum.group(1)]
+                    span = (token.start, forum.end())
+                    self.claim(
+                        par,
+                        i,
+                        i + 1,
+                        "organization",
+                        name=name,
+                        key=organization_key(name),
+                        span=span,
+                    )
+                    i += 1
                     continue
             if claimed[i] is None and "-" in token.text:
                 self.hyphenated_places(par, i)
@@ -813,24 +989,34 @@ class CableExtractor:
         return k
 
     def hyphenated_places(self, par: Paragraph, i: int) -> None:
-        """Places inside a hyphenated word: "Azerbaijan-Iran relationship", "anti-Iran"."""
+        """Places inside a hyphenated word: "Azerbaijan-Iran relationship", "anti-Iran"; and
+        bodies that a list knows: "anti-Taliban", "Hamas-led"."""
         token = par.tokens[i]
         offset = token.start
         parts = token.text.split("-")
         # every named part must be known: "Kabul-Kandahar", not "Ahal" in "Jamiyat-e-Ahal-e-Hadith"
-        unknown = any(
-            p[:1].isupper() and (p.lower(),) not in self.gaz.phrases and p not in self.gaz.acronyms
+        unknown = [
+            p
             for p in parts
-        )
+            if p[:1].isupper()
+            and (p.lower(),) not in self.gaz.phrases
+            and p not in self.gaz.acronyms
+        ]
         for part in parts:
             entry = self.gaz.phrases.get((part.lower(),)) or self.gaz.acronyms.get(part)
             cased = par.all_caps or part[:1].isupper()
             if (
                 entry
-                and entry[0] == "place"
                 and cased
                 and (part.lower() not in self.gaz.common or part == "US")  # "US-IRAN"
-                and (not unknown or len(entry[2]) == 8)  # a country is enough: "Iran-backed"
+                and (
+                    (entry[0] == "place" and (not unknown or len(entry[2]) == 8))
+                    # a body needs the other words known or ordinary: "ANTI-TALIBAN"
+                    or (
+                        entry[0] == "organization"
+                        and all(p.lower() in NOT_NAME_PREFIXES for p in unknown)
+                    )
+                )
             ):
                 span = (offset, offset + len(part))
                 self.claim(par, i, i + 1, entry[0], name=entry[1], key=entry[2], span=span)
@@ -844,6 +1030,10 @@ class CableExtractor:
         acronym = gaz.acronyms.get(token.text)
         if acronym and par.all_caps and token.text in CAPS_AMBIGUOUS:
             acronym = None
+        if acronym and par.text[token.raw_end : token.raw_end + 1] == "/" and self.bureau(token):
+            after = OFFICE_PART.match(par.text, token.raw_end + 1)
+            if after and self.unknown_acronym(after.group()):
+                return None  # "INL/LP", "DRL/IRF": an office symbol, found later
         phrase = self.phrase_at(par, i) if par.all_caps or token.capitalized else None
         if phrase and (phrase[0] > i + 1 or not acronym):
             return phrase  # "UN Security Council" before "UN"
@@ -934,6 +1124,23 @@ class CableExtractor:
                     last = self.words_after(par, k + 1, self.organization_word)
                     if last > k + 1:
                         self.add_organization(names, par, k + 1, last)
+                        continue
+                if t.lower in KINDS_OF_BODY and k > 0:
+                    # "the ruling Nur Otan party", "L'express newspaper": mixed case only,
+                    # where the kind is written in lower case
+                    if par.all_caps or not t.text.islower() or tokens[k].after_skipped:
+                        continue
+                    first = self.words_before(par, k, self.organization_word)
+                    if first == k or tokens[first].sentence_start:
+                        continue
+                    before = tokens[k - 1]
+                    if (
+                        before.lower.endswith(GROUP_ADJECTIVES)
+                        or "-" in before.text  # "English-language newspaper"
+                        or (k - first == 1 and before.lower in self.gaz.given_names)
+                    ):
+                        continue  # "the Sadrist movement", "the Abdullah coalition"
+                    self.add_organization(names, par, first, k)
                 elif t.lower in ORGANIZATION_HAS and k > 0:
                     if (
                         not par.all_caps
@@ -959,7 +1166,17 @@ class CableExtractor:
         names = {words: v for words, v in names.items() if words[-1] not in surnames}
         if not names:
             return
-        self.claim_phrases(names, "organization")
+        self.claim_phrases(names, "organization", self.not_before_a_suffix)
+
+    def not_before_a_suffix(self, par: Paragraph, i: int, words: tuple[str, ...]) -> bool:
+        """ "Umma Party" is a longer name than "Umma", which a later pass finds."""
+        k = i + len(words)
+        return not (
+            k < len(par.tokens)
+            and par.tokens[k].capitalized
+            and par.tokens[k].lower in ORG_SUFFIXES
+            and self.adjacent(par, k - 1, k)
+        )
 
     def words_after(self, par: Paragraph, first: int, accept, most: int = 3) -> int:
         """The end of up to ``most`` words from ``first`` that ``accept`` takes, each adjacent
@@ -1015,6 +1232,8 @@ class CableExtractor:
                 if k + 2 < len(tokens) and tokens[k + 1].lower == "of":
                     first = k + 2  # "the town of Tibu"
                     last = self.words_after(par, first, self.place_word)
+                    if last > first and t.lower.endswith("s"):  # "the villages of Atil, Ilar"
+                        self.more_places(par, last, names)
                 else:
                     last = k  # "Agalega islands"
                     first = self.words_before(par, k, self.place_word)
@@ -1029,6 +1248,27 @@ class CableExtractor:
                 )
         if names:
             self.claim_phrases(names, "place")
+
+    def more_places(self, par: Paragraph, last: int, names: dict) -> None:
+        """The names after the first of a list: "the villages of Atil, Ilar and Saida"."""
+        tokens = par.tokens
+        while last < len(tokens):
+            gap = par.text[tokens[last - 1].raw_end : tokens[last].start].strip()
+            first = last
+            if tokens[last].lower == "and" and gap in ("", ","):
+                first = last + 1
+            elif gap != ",":
+                return
+            if first >= len(tokens) or tokens[first].after_skipped:
+                return
+            if first > last and not self.adjacent(par, last, first):
+                return
+            if not self.place_word(par, first):
+                return
+            last = self.words_after(par, first + 1, self.place_word)  # after a comma
+            text = " ".join(par.text[tokens[first].start : tokens[last - 1].end].split())
+            name = text.title() if par.all_caps else text
+            names.setdefault(tuple(x.lower for x in tokens[first:last]), (name, place_key(text)))
 
     def place_word(self, par: Paragraph, k: int) -> bool:
         t = par.tokens[k]
@@ -1135,18 +1375,108 @@ class CableExtractor:
                     if token.possessive or par.text[token.start - 4 : token.start] == "the ":
                         cued.add(text)
         single = []
+        claimed = set()
         for text, places in found.items():
-            if text in people:
-                continue
+            if text in people or all(self.names_a_treaty(par, k) for par, k in places):
+                continue  # "the FOL Agreement" names no body
             if len(places) < 2 and text not in cued:
                 single.append(places[0])
                 continue
             for par, k in places:
                 self.claim(par, k, k + 1, "organization", name=text, key=organization_key(text))
+            claimed.add(text)
+        if claimed:  # and in the cable's headings in capitals: "PIJ CAMPAIGN?"
+            lowered = {text.lower() for text in claimed}
+            for par in self.paragraphs:
+                if par.all_caps:
+                    for k in where(par, lowered):
+                        text = par.tokens[k].text
+                        if text in claimed and par.claimed[k] is None:
+                            key = organization_key(text)
+                            self.claim(par, k, k + 1, "organization", name=text, key=key)
         for par, k in single:  # "working with INL and AFRICOM": one of a pair of bodies
             if self.beside_an_organization(par, k):
                 text = par.tokens[k].text
                 self.claim(par, k, k + 1, "organization", name=text, key=organization_key(text))
+
+    def camel_case_organizations(self) -> None:
+        """A word with capitals inside, in mixed case, is a company's or a body's name:
+        "RosUkrEnergo", "KazMunaiGaz", "PetroCaribe"; not a family name ("McCain", "LeBaron",
+        "DiPietro"), cable jargon ("PolOffs", "SecDef", "RevCon") or a garbled character
+        ("MugabeQs", "AttachC")."""
+        texts = [par.text for par in self.paragraphs]
+        joined = "\n".join(texts)
+        # a small letter before a capital, looked for in C over the whole cable: two thirds
+        # of the cables have none (a regular expression per paragraph cost 3% of the time)
+        masked = joined.encode().translate(LETTER_CASES)
+        at = masked.find(b"aA")
+        if at == -1:
+            return
+        if not joined.isascii():  # byte offsets are no character offsets
+            for par in self.paragraphs:
+                for match in CAMEL_CASE.finditer(par.text):
+                    self.camel_case_word(par, match.start())
+            return
+        ends = list(accumulate(len(text) + 1 for text in texts))  # after each "\n"
+        while at != -1:
+            position = bisect_right(ends, at)
+            offset = at - (ends[position - 1] if position else 0)
+            self.camel_case_word(self.paragraphs[position], offset)
+            at = masked.find(b"aA", at + 1)
+
+    def camel_case_word(self, par: Paragraph, offset: int) -> None:
+        """Claim the word of the paragraph at that character offset if it is a camel-case
+        name."""
+        if par.all_caps:
+            return
+        tokens = par.tokens
+        k = bisect_right(tokens, offset, key=START) - 1
+        if k < 0 or par.claimed[k] is not None:
+            return
+        token = tokens[k]
+        if not CAMEL_CASE.fullmatch(token.text):
+            return
+        parts = CAMEL_PARTS.findall(token.text)
+        if (
+            parts[0] in SURNAME_PREFIXES
+            or len(parts[-1]) < 3
+            or parts[-1] == "Qs"
+            or any(p.lower() in CAMEL_JARGON or p.lower() in self.gaz.title_heads for p in parts)
+        ):
+            return
+        key = organization_key(token.text)
+        self.claim(par, k, k + 1, "organization", name=token.text, key=key)
+
+    def national_ministries(self) -> None:
+        """A country's name before a ministry is part of its name: "the Netherlands Ministry
+        of Foreign Affairs" (one ministry, the key of every MFA)."""
+        for c in self.ministries:  # claimed from the lists, and not a paragraph's first word
+            par = self.paragraphs[c.paragraph]
+            owner = par.claimed[c.first - 1]
+            index = par.claimed[c.first]
+            if (
+                c.dropped
+                or owner is None
+                or index is None
+                or self.candidates[index] is not c
+                or not self.adjacent(par, c.first - 1, c.first)
+            ):
+                continue
+            country = self.candidates[owner]
+            if country.kind != "place" or country.span is not None or len(country.key) != 8:
+                continue
+            country.dropped = True
+            par.claimed[country.first : c.first] = [index] * (c.first - country.first)
+            c.first = country.first
+
+    def names_a_treaty(self, par: Paragraph, k: int) -> bool:
+        """Token k stands before "Agreement", "Treaty", "Program"...: "the FOL Agreement"."""
+        tokens = par.tokens
+        return (
+            k + 1 < len(tokens)
+            and tokens[k + 1].lower in NOT_ORGANIZATIONS
+            and self.adjacent(par, k, k + 1)
+        )
 
     def beside_an_organization(self, par: Paragraph, k: int) -> bool:
         """Token k and an organisation are joined by "and" or "or"."""
@@ -1233,9 +1563,9 @@ class CableExtractor:
                     and text[token.raw_end + 1 : token.raw_end + 2].isdigit()
                 ):
                     continue  # routing lists: "DOEE-00 PERC-00"
-                if not self.capitals_unknown(word):
-                    continue
                 if text[token.raw_end : token.raw_end + 1] == "/" and self.office_symbol(par, k):
+                    continue
+                if not self.capitals_unknown(word):
                     continue
                 bracketed = (
                     k > 0
@@ -1256,6 +1586,8 @@ class CableExtractor:
                         found[word].pop()
         for word, places in found.items():
             if (len(places) < 2 and word not in cued) or word in people:
+                continue
+            if all(self.names_a_treaty(par, k) for par, k in places):
                 continue
             for par, k in places:
                 if par.claimed[k] is None:
@@ -1281,8 +1613,10 @@ class CableExtractor:
     def office_symbol(self, par: Paragraph, k: int) -> bool:
         """State's office symbols are bureau/office acronyms: "ISN/MTR", "EAP/CM", "CA/OCS/CI"."""
         tokens = par.tokens
-        if not ACRONYM.fullmatch(tokens[k].text) or tokens[k].text in self.gaz.acronyms:
-            return False
+        if not ACRONYM.fullmatch(tokens[k].text) or (
+            tokens[k].text in self.gaz.acronyms and not self.bureau(tokens[k])
+        ):
+            return False  # "PKK/KADEK", "IMF/IBRD" are two bodies
         last = k + 1
         while (
             last < len(tokens)
@@ -1300,6 +1634,12 @@ class CableExtractor:
         text = par.text[tokens[k].start : tokens[last - 1].end]
         self.claim(par, k, last, "organization", name=text, key=organization_key(text))
         return True
+
+    def bureau(self, token: Token) -> bool:
+        """A known acronym of a department, bureau or office of the U.S. government, whose
+        offices State's symbols name: "DRL/IRF", "INL/LP", "DOE/NNSA"."""
+        entry = self.gaz.acronyms.get(token.text)
+        return bool(entry) and entry[1].startswith(BUREAUS)
 
     def unknown_acronym(self, text: str) -> bool:
         lower = text.lower()
@@ -1410,7 +1750,9 @@ class CableExtractor:
                 continue
             first = k
             absorbed = None
-            while first > 0 and self.adjacent(par, first - 1, first):
+            while first > 0 and (
+                self.adjacent(par, first - 1, first) or self.owned_by(par, first - 1)
+            ):
                 owner = par.claimed[first - 1]
                 if owner is not None:
                     c = self.candidates[owner]
@@ -1419,7 +1761,13 @@ class CableExtractor:
                         and c.span is None
                         and c.last == first
                         and absorbed is None
-                        and (first == k or len(c.key) == 8)  # a country: "Ghana Police Service"
+                        # a country ("Ghana Police Service"), or in mixed case any place that
+                        # begins the name ("Astana City Construction Company")
+                        and (
+                            first == k
+                            or len(c.key) == 8
+                            or not (par.all_caps or self.name_before(par, c.first))
+                        )
                     ):
                         # "Cairo University", "Yoon Networks Shanghai Company",
                         # "Ghana Police Service"
@@ -1430,6 +1778,8 @@ class CableExtractor:
                 t = tokens[first - 1]
                 if t.lower in self.gaz.title_heads:
                     break  # "Inspector-General of Police" is a title
+                if t.lower in NOT_ORGANIZATIONS and tokens[first].lower in ("and", "or"):
+                    break  # "the Wassenaar Arrangement and Nuclear Suppliers Group"
                 if (t.lower in ("of", "for", "and") and not par.all_caps) or (
                     t.capitalized
                     and t.lower not in FUNCTION_WORDS
@@ -1438,6 +1788,12 @@ class CableExtractor:
                     and not any(p[:1].islower() for p in t.text.split("-")[1:])
                 ):
                     first -= 1
+                    if (
+                        par.all_caps
+                        and t.lower in self.gaz.demonym_countries
+                        and not (first > 0 and tokens[first - 1].lower in NAME_ADJECTIVES)
+                    ):
+                        break  # "NAVATT STATES ARGENTINE NAVY": the demonym begins the name
                 else:
                     break
             while first < k and (
@@ -1445,7 +1801,8 @@ class CableExtractor:
                 or (tokens[first].sentence_start and tokens[first].lower in self.gaz.common)
             ):
                 first += 1
-            words = tokens[first:k]
+            end = self.name_goes_on(par, k + 1)  # "Committee for National Security"
+            words = tokens[first:k] + tokens[k + 1 : end]
             distinctive = [
                 t
                 for t in words
@@ -1462,12 +1819,79 @@ class CableExtractor:
                 and (par.all_caps or len(named) < 2 or tokens[first].sentence_start)
             ):
                 continue  # "Nuclear Suppliers Group" counts, "the Working Group" does not
+            if token.lower == "department" and (
+                (absorbed is not None and absorbed.first == first and absorbed.last == k)
+                or (k + 1 < len(tokens) and tokens[k + 1].lower in ("store", "stores"))
+            ):
+                continue  # "Antioquia Department" is a region, "TEHRAN DEPARTMENT STORE" a shop
             if absorbed is not None:
                 absorbed.dropped = True
                 for m in range(absorbed.first, absorbed.last):
                     par.claimed[m] = None
-            text = " ".join(par.text[tokens[first].start : token.end].split())
-            self.claim(par, first, k + 1, "organization", name=text, key=organization_key(text))
+            last = tokens[end - 1]
+            text = " ".join(par.text[tokens[first].start : last.end].split())
+            self.claim(par, first, end, "organization", name=text, key=organization_key(text))
+
+    def owned_by(self, par: Paragraph, i: int) -> bool:
+        """Token i is an English word owning the next: "Workers' Party", "People's Assembly"
+        (but "Chavez's Fifth Republic Movement" is not one name)."""
+        t = par.tokens[i]
+        if i + 1 >= len(par.tokens) or not (t.possessive or t.lower.endswith("s")):
+            return False
+        gap = par.text[t.end : par.tokens[i + 1].start]
+        return (
+            gap.rstrip() in ("'s", "’s", "'", "’", "'S", "’S")
+            and self.is_english(t.lower)
+            and t.lower not in ORG_SUFFIXES
+            and t.lower not in NOT_OWNERS
+        )
+
+    def name_goes_on(self, par: Paragraph, k: int) -> int:
+        """In mixed case, the index after "of/for/on <capitalised words>" that goes on a body's
+        name from token k: "Committee for National Security", "Agency for Fighting Economic
+        Crimes and Corruption"; k when nothing does."""
+        tokens = par.tokens
+        if (
+            par.all_caps
+            or k + 1 >= len(tokens)
+            or tokens[k].lower not in NAME_GOES_ON
+            or tokens[k].after_skipped
+            or not self.adjacent(par, k - 1, k)
+        ):
+            return k
+        end = last = k + 1
+        while last < len(tokens) and last - k < 8 and self.adjacent(par, last - 1, last):
+            t = tokens[last]
+            if par.claimed[last] is not None or t.possessive:
+                break
+            if t.lower in ("and", "the", "of", "for", "on") and not t.capitalized:
+                last += 1
+                continue
+            if (
+                not t.capitalized
+                or t.upper
+                or t.lower in FUNCTION_WORDS
+                or t.lower in MONTHS
+                or t.lower in self.gaz.title_heads
+                or (t.lower in self.gaz.given_names and not self.is_common(t.lower))
+                or self.is_redaction(t)
+            ):
+                break
+            last += 1
+            end = last
+            if t.lower in ORG_SUFFIXES:
+                break  # "Ministry for Foreign Affairs Defense Department": one more body
+        return end if end > k + 1 else k
+
+    def name_before(self, par: Paragraph, k: int) -> bool:
+        """A capitalised word stands right before token k: "Chico Mendes" is no place."""
+        t = par.tokens[k - 1] if k > 0 else None
+        return (
+            t is not None
+            and t.capitalized
+            and t.lower not in FUNCTION_WORDS
+            and self.adjacent(par, k - 1, k)
+        )
 
     def suffixed_places(self, par: Paragraph) -> None:
         """A name before a kind of place: "Catatumbo River", "SOCUAVO DEL SUR RIVER"."""
@@ -1477,6 +1901,9 @@ class CableExtractor:
             if par.claimed[k] is not None or k == 0:
                 continue
             if not (par.all_caps or token.capitalized):
+                continue
+            if token.lower in PLACE_FACILITIES:
+                self.facility_place(par, k)
                 continue
             first = k
             while (
@@ -1504,6 +1931,52 @@ class CableExtractor:
                 name = text.title() if par.all_caps else text
                 self.claim(par, first, k + 1, "place", name=name, key=f"place:{fold(text)}")
 
+    def facility_place(self, par: Paragraph, k: int) -> None:
+        """A named airport, hospital, mosque...: "Kotoka International Airport", "Mohammed V
+        Military Hospital", "KABUL INTERNATIONAL AIRPORT". A word of the name must be more than
+        a common word or a demonym ("the International Airport", "a Moroccan prison" are
+        none); in capitals every word must be no English word, or one of the few that such
+        names use. Churches are left out: "the Catholic Church" is mostly the institution."""
+        tokens = par.tokens
+        first, absorbed = k, []
+        while first > 0 and k - first < 4 and self.adjacent(par, first - 1, first):
+            t = tokens[first - 1]
+            owner = par.claimed[first - 1]
+            if owner is not None:
+                c = self.candidates[owner]
+                if c.kind not in ("place", "person") or c.span is not None or c.last != first:
+                    break
+                absorbed.append(c)  # "Kabul International Airport", "Jinnah Hospital"
+                first = c.first
+                continue
+            if (
+                not (par.all_caps or t.capitalized)
+                or t.lower in FUNCTION_WORDS
+                or self.is_redaction(t)
+                or (par.all_caps and self.is_english(t.lower) and t.lower not in FACILITY_WORDS)
+            ):
+                break
+            first -= 1
+        while first < k and tokens[first].sentence_start and self.is_common(tokens[first].lower):
+            first += 1
+        named = [
+            t
+            for m, t in enumerate(tokens[first:k], first)
+            if par.claimed[m] is not None
+            or not (self.is_common(t.lower) or t.lower in self.gaz.demonyms)
+        ]
+        if not named or (par.all_caps and any(c.kind == "person" for c in absorbed)):
+            return
+        for c in absorbed:
+            if c.first >= first:
+                c.dropped = True
+                par.claimed[c.first : c.last] = [None] * (c.last - c.first)
+        if not self.free(par, first, k):
+            return
+        text = " ".join(par.text[tokens[first].start : tokens[k].end].split())
+        name = text.title() if par.all_caps else text
+        self.claim(par, first, k + 1, "place", name=name, key=place_key(text))
+
     def absorbed_place(self, par: Paragraph, k: int) -> int:
         """Free token k when it is a one-word place other than a country, which a longer name
         takes over; its index then, else the index after it."""
@@ -1518,9 +1991,21 @@ class CableExtractor:
         return k
 
     def governments(self, par: Paragraph) -> None:
-        """ "Government of Morocco" is an organisation, the one "GOM" names in a cable tagged MO."""
+        """ "Government of Morocco" is an organisation, the one "GOM" names in a cable tagged MO;
+        so is "the Dutch Government" (capitalised, in mixed case: "the Dutch government" is
+        none) in a cable about the Netherlands. "Republic of Iraq", "Kingdom of the
+        Netherlands" are the country, "Gulf of Venezuela" a place of its own."""
         tokens = par.tokens
+        for g in par.cues[GOVERNMENT_CUE]:
+            if tokens[g].lower == "government":
+                self.demonym_government(par, g)
+            elif tokens[g].lower in FORMAL_STATES:
+                self.formal_country(par, g)
+            else:
+                self.place_of(par, g)
         for k in [g + 2 for g in par.cues[GOVERNMENT_CUE] if g + 2 < len(tokens)]:
+            if tokens[k - 2].lower != "government":
+                continue
             owner = par.claimed[k]
             if owner is None or tokens[k - 1].lower != "of":
                 continue
@@ -1536,6 +2021,79 @@ class CableExtractor:
             c.dropped = True
             name = f"Government of {c.name}"
             self.claim(par, k - 2, c.last, "organization", name=name, key=organization_key(name))
+
+    def demonym_government(self, par: Paragraph, g: int) -> None:
+        tokens = par.tokens
+        if par.all_caps or g == 0 or not tokens[g].capitalized or tokens[g].upper:
+            return
+        country = self.gaz.demonym_countries.get(tokens[g - 1].lower)
+        if (
+            country is None
+            or not tokens[g - 1].capitalized
+            or par.claimed[g - 1] is not None
+            or par.claimed[g] is not None
+            or not self.adjacent(par, g - 1, g)
+        ):
+            return
+        name = f"Government of {country}"
+        self.claim(par, g - 1, g + 1, "organization", name=name, key=organization_key(name))
+
+    def of_what(self, par: Paragraph, g: int) -> Candidate | None:
+        """The place claimed right after "<word> of [the]" at token g."""
+        tokens = par.tokens
+        k = g + 2
+        if k < len(tokens) and tokens[k].lower == "the" and not tokens[k].after_skipped:
+            k += 1
+        if k >= len(tokens) or tokens[g + 1].lower != "of" or tokens[g + 1].after_skipped:
+            return None
+        if not all(self.adjacent(par, m, m + 1) for m in range(g, k)):
+            return None
+        owner = par.claimed[k]
+        if owner is None:
+            return None
+        c = self.candidates[owner]
+        if c.kind != "place" or c.first != k or c.span is not None:
+            return None
+        return c
+
+    def formal_country(self, par: Paragraph, g: int) -> None:
+        """ "Republic of Iraq", "Kingdom of the Netherlands", "State of Qatar": the country."""
+        t = par.tokens[g]
+        if not (par.all_caps or t.capitalized) or par.claimed[g] is not None:
+            return
+        c = self.of_what(par, g)
+        if c is None or len(c.key) != 8:
+            return
+        first = g
+        if (
+            g > 0
+            and par.tokens[g - 1].lower in FORMAL_ADJECTIVES
+            and par.claimed[g - 1] is None
+            and self.adjacent(par, g - 1, g)
+        ):
+            first = g - 1  # "Islamic Republic of Afghanistan"
+        c.dropped = True
+        self.claim(par, first, c.last, "place", name=c.name, key=c.key)
+
+    def place_of(self, par: Paragraph, g: int) -> None:
+        """ "Gulf of Venezuela", "Bay of Bengal": a place of its own, not the one it names."""
+        t = par.tokens[g]
+        if not (par.all_caps or t.capitalized):
+            return
+        c = self.of_what(par, g)
+        if c is None or c.paragraph != par.position:
+            return
+        owner = par.claimed[g]
+        if owner is not None:
+            short = self.candidates[owner]
+            if short.kind != "place" or short.first != g or short.last != g + 1:
+                return
+            short.dropped = True  # "Gulf" alone is the Persian Gulf
+            par.claimed[g] = None
+        c.dropped = True
+        text = " ".join(par.text[t.start : par.tokens[c.last - 1].end].split())
+        name = text.title() if par.all_caps else text
+        self.claim(par, g, c.last, "place", name=name, key=place_key(name))
 
     def compass_places(self, par: Paragraph) -> None:
         """A capitalised compass word before a country or a region names a part of it:
@@ -1840,7 +2398,7 @@ class CableExtractor:
         # "Fassi Fihri" after "Taieb Fassi Fihri", "Lopez Murphy" after "Ricardo Lopez Murphy"
         full = [c for c in people if c.key]
         adopt_longer_names(full, {id(c): name_parts(texts[id(c)]) for c in full})
-        full_keys = sorted({c.key for c in full}, key=[c.key for c in full].index)
+        full_keys = list(dict.fromkeys(c.key for c in full))  # in the order first met
         same = same_person_keys(full_keys)  # "Ben Botwe" is "Benjamin Botwe"
         for c in full:
             c.key = same.get(c.key, c.key)
@@ -1899,8 +2457,10 @@ class CableExtractor:
             c.name = names[c.key]
 
     def run(self) -> list[EntityMention]:
+        # a pass that visits its cue words only is not called where the paragraph has none
         for par in self.paragraphs:
-            self.titled_people(par)
+            if par.cues[TITLE_CUE]:
+                self.titled_people(par)
         for par in self.paragraphs:
             self.gazetteer_phrases(par)
         self.defined_acronyms()
@@ -1909,30 +2469,59 @@ class CableExtractor:
         self.cued_organizations()
         self.cued_places()
         for par in self.paragraphs:
+            cues = par.cues
             self.prefixed_organizations(par)
-            self.suffixed_organizations(par)
-            self.suffixed_places(par)
-            self.given_name_people(par)
-            self.untitled_people(par)
+            if cues[ORGANIZATION_END_CUE]:
+                self.suffixed_organizations(par)
+            if cues[PLACE_END_CUE]:
+                self.suffixed_places(par)
+            if cues[GIVEN_NAME_CUE]:
+                self.given_name_people(par)
+            if not par.all_caps:
+                self.untitled_people(par)
+        self.camel_case_organizations()  # after "RosTechnologiya State Corporation"
+        self.national_ministries()
         for par in self.paragraphs:
-            self.governments(par)
-            self.compass_places(par)
+            if par.cues[GOVERNMENT_CUE]:
+                self.governments(par)
+            if par.cues[COMPASS_CUE] and not par.all_caps:
+                self.compass_places(par)
             self.cued_people(par)
         self.known_people()
         self.capitals_acronyms()
         self.bracketed_acronyms()
         self.resolve_people()
         self.short_organization_names()
-        mentions = []
+        found = []
+        paragraphs = self.paragraphs
         for c in self.candidates:
             if c.dropped:
                 continue
-            par = self.paragraphs[c.paragraph]
-            start, end = c.span or (par.tokens[c.first].start, par.tokens[c.last - 1].end)
-            mentions.append(
-                EntityMention(c.paragraph, start, end, par.text[start:end], c.kind, c.name, c.key)
+            par = paragraphs[c.paragraph]
+            if c.span:
+                start, end = c.span
+            else:
+                tokens = par.tokens
+                start, end = tokens[c.first].start, tokens[c.last - 1].end
+            found.append((c.paragraph, start, end, par.text[start:end], c.kind, c.name, c.key))
+        found.sort(key=itemgetter(0, 1))
+        # EntityMention is a frozen dataclass, whose __init__ sets each field through
+        # object.__setattr__; filling the new object's __dict__ at once takes half the time
+        # (some 3% of the extraction went there)
+        new = object.__new__
+        mentions = []
+        for paragraph, start, end, text, kind, name, key in found:
+            mention = new(EntityMention)
+            mention.__dict__.update(
+                paragraph_position=paragraph,
+                start=start,
+                end=end,
+                text=text,
+                kind=kind,
+                name=name,
+                key=key,
             )
-        mentions.sort(key=attrgetter("paragraph_position", "start"))
+            mentions.append(mention)
         return mentions
 
 

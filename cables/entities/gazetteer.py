@@ -187,6 +187,9 @@ MONTHS = frozenset(
 )
 
 
+ARABIC_ARTICLE = re.compile(r"^(?:Al|El|Ar|As|Ash|Ad|An|At|Az|Ath)[ -](?=[A-Z])")
+
+
 def tokens_of(text: str) -> tuple[str, ...]:
     return tuple(map(str.lower, TOKEN.findall(text)))
 
@@ -210,6 +213,8 @@ class Gazetteer:
     given_names: frozenset[str] = frozenset()
     generic_acronyms: frozenset[str] = frozenset()
     demonyms: frozenset[str] = frozenset()
+    # demonym -> the country's name as GOx acronyms give it: "dutch" -> "Netherlands"
+    demonym_countries: dict[str, str] = field(default_factory=dict)
     title_heads: frozenset[str] = frozenset()
     title_of: frozenset[str] = frozenset()
     title_parts: frozenset[str] = frozenset()  # inside a title, never a name: "Chief Executive"
@@ -286,10 +291,11 @@ def gazetteer() -> Gazetteer:
     }
     for row in _rows("places.tsv"):
         name, others, code = [*row, "", ""][:3]
-        if code and code in countries:
+        aliases = [name, *filter(None, others.split("|"))]
+        if code and code in countries:  # "Burma" stays a name of Myanmar
             name = countries[code]["name"] if name not in ("Iran", "Russia", "Syria") else name
         key = place_key(name, code)
-        for alias in [name, *filter(None, others.split("|"))]:
+        for alias in aliases:
             if re.fullmatch(r"[A-Z.]+", alias) and len(alias.replace(".", "")) <= 4:
                 gaz.acronyms[alias] = ("place", name, key)
             else:
@@ -305,6 +311,7 @@ def gazetteer() -> Gazetteer:
     for _kind, name in _rows("geonames-regions.tsv")[1:]:  # US states, continents
         gaz.add(name, "place", name, place_key(name))
         gaz.areas.add(tokens_of(name))
+    arabic = []
     for name, population in _rows("geonames-cities.tsv")[1:]:  # most populous first
         city = {"population": int(population)}
         words = tokens_of(name)
@@ -315,6 +322,26 @@ def gazetteer() -> Gazetteer:
         if city["population"] < 50000 and name not in capitals:
             gaz.small_places.add(words)
         gaz.add(name, "place", name, place_key(name))
+        if city["population"] >= 100000:
+            arabic.append(name)
+    # Arabic names of cities as cables write them: "Basra" for Basrah, "Hilla" for Al Hillah,
+    # "Ramadi" for Ar Ramadi (GeoNames keeps the article and the final h).
+    for name in arabic:
+        bare = ARABIC_ARTICLE.sub("", _plain(name))
+        for alias in {bare, bare[:-1] if bare.endswith("ah") else bare}:
+            words = tokens_of(alias)
+            if (
+                len(words) == 1
+                and len(alias) > 4
+                and words not in gaz.phrases
+                and not any(w in not_given or w in gaz.given_names for w in words)
+            ):
+                gaz.add(alias, "place", name, place_key(name))
+    by_key = {key: name for name, key in gaz.fips.values()}
+    for demonym, country in _rows("demonym_countries.tsv"):
+        entry = gaz.phrases.get(tokens_of(country))
+        if entry and entry[2] in by_key:
+            gaz.demonym_countries[demonym] = by_key[entry[2]]
     # States and provinces of every country, after the cities: "Santander" the city and the
     # department share a key anyway, and a region is never too small to count in capitals.
     for _country, _kind, name, others in _rows("iso-3166-2-regions.tsv")[1:]:
