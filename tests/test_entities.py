@@ -481,3 +481,32 @@ def test_bodies_and_places_shown_by_the_words_around_them():
         ("Zobra", "place", "place:zobra"),
         ("ARGENTINE NAVY", "organization", "org:argentine navy"),
     ]
+
+
+@pytest.mark.parametrize(
+    "former, current",
+    [
+        ("Bombay", "Mumbai"),
+        ("Calcutta", "Kolkata"),
+        ("Peking", "Beijing"),
+        ("Saigon", "Ho Chi Minh City"),
+        ("Rangoon", "Yangon"),
+        ("Kiev", "Kyiv"),
+        ("Leningrad", "Saint Petersburg"),
+    ],
+)
+def test_a_city_by_its_former_or_english_name_is_the_same_place(former, current):
+    """Cables of 1966-2010 write the names of their time; the gazetteer has today's."""
+    found = extract_entities([f"The delegation flew from {former} to Geneva and on to {current}."])
+    keys = {m.text: (m.kind, m.key) for m in found}
+    assert keys[former] == keys[current]
+    assert keys[former][0] == "place"
+
+
+def test_islands_and_regions_by_their_english_names():
+    text = "Farmers of Sicily, Crete and Sumatra met delegates from Catalonia, Bavaria and Crimea."
+    places = {m.text for m in extract_entities([text]) if m.kind == "place"}
+    assert {"Sicily", "Crete", "Sumatra", "Catalonia", "Bavaria", "Crimea"} <= places
+    capitals = "THE GOVERNOR OF ACEH AND OFFICIALS FROM INGUSHETIA VISITED MINDANAO."
+    places = {m.text for m in extract_entities([capitals]) if m.kind == "place"}
+    assert {"ACEH", "INGUSHETIA", "MINDANAO"} <= places
