@@ -306,6 +306,30 @@ def index_deferred():
         return cursor.fetchone() is not None
 
 
+def defer_index():
+    """From now on the FTS5 triggers and index_batch() leave the index alone, until
+    build_deferred_index(); committed, so that a killed run leaves it to the next one."""
+    if backend() != "fts5":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO cables_archive_state (name, value) VALUES (%s, 1) "
+            "ON CONFLICT (name) DO NOTHING",
+            [DEFERRED_FLAG],
+        )
+
+
+def build_deferred_index():
+    """Rebuild the deferred FTS5 index from the tables, in the transaction that ends the
+    deferral."""
+    if not index_deferred():
+        return
+    with transaction.atomic(), connection.cursor() as cursor:
+        for fts in (PARAGRAPH_FTS, SUBJECT_FTS):
+            cursor.execute(f"INSERT INTO {fts}({fts}) VALUES ('rebuild')")
+        cursor.execute("DELETE FROM cables_archive_state WHERE name = %s", [DEFERRED_FLAG])
+
+
 def _index_rows(cursor, paragraph_cable_ids, new_cable_ids):
     for fts, table, column, key, ids in (
         (PARAGRAPH_FTS, Paragraph._meta.db_table, "text", "cable_id", paragraph_cable_ids),

@@ -23,7 +23,7 @@ writes through them as before, and so does an import inside a caller's transacti
 
 from __future__ import annotations
 
-from django.db import connection, transaction
+from django.db import connection
 
 from cables import search
 from cables.models import Mention
@@ -85,25 +85,14 @@ def defer_indexes():
     with connection.cursor() as cursor:
         for _, name, _ in deferred:
             cursor.execute(f"DROP INDEX IF EXISTS {connection.ops.quote_name(name)}")
-        if search.backend() == "fts5":
-            cursor.execute(
-                "INSERT INTO cables_archive_state (name, value) VALUES (%s, 1) "
-                "ON CONFLICT (name) DO NOTHING",
-                [search.DEFERRED_FLAG],
-            )
+    search.defer_index()
 
 
 def build_deferred_indexes():
     """Build the deferred indexes that are missing, and the search index if deferred."""
     if connection.in_atomic_block:
         return
-    if search.index_deferred():
-        with transaction.atomic(), connection.cursor() as cursor:
-            for fts in (search.PARAGRAPH_FTS, search.SUBJECT_FTS):
-                cursor.execute(f"INSERT INTO {fts}({fts}) VALUES ('rebuild')")
-            cursor.execute(
-                "DELETE FROM cables_archive_state WHERE name = %s", [search.DEFERRED_FLAG]
-            )
+    search.build_deferred_index()
     deferred = _deferred()
     existing = _existing({table for table, _, _ in deferred})
     missing = [sql for _, name, sql in deferred if name not in existing]
