@@ -627,26 +627,43 @@ def ordered(queryset, sort, *, reverse=False):
 
 
 def beyond(cursor, sort, *, reverse=False):
-    """Rows strictly after the cursor in this order (before it, when `reverse`)."""
+    """The rows strictly after the cursor in this order (before it, when `reverse`), as
+    conditions to fetch one after the other: each is a range the sort's index can seek to, so
+    a page deep in the list reads one page of the index, not every row before it.
+
+    Rows without a date sort apart from the dated ones (last in a descending walk on SQLite,
+    first on PostgreSQL), and "dated and after the cursor, or undated" is no range: it would
+    scan from the top of the index. So a walk that reaches the undated rows from the dated
+    ones takes them as a second range."""
     if sort == "reference":
         ascending = not reverse
         lookup = "reference_id__gt" if ascending else "reference_id__lt"
-        return Q(**{lookup: cursor.reference_id})
+        return [Q(**{lookup: cursor.reference_id})]
     descending = (sort in ("newest", "relevance")) != reverse
     tie = (
         Q(reference_id__gt=cursor.reference_id)
         if descending
         else Q(reference_id__lt=cursor.reference_id)
     )
-    # Where NULL dates sort differs by database: last in DESC on SQLite, first on PostgreSQL.
     nulls_at_end = descending != NULLS_LARGEST
+    undated = Q(created__isnull=True)
     if cursor.created is None:
-        later = Q(pk__in=[]) if nulls_at_end else Q(created__isnull=False)
-        return later | (Q(created__isnull=True) & tie)
-    later = Q(created__lt=cursor.created) if descending else Q(created__gt=cursor.created)
-    if nulls_at_end:
-        later |= Q(created__isnull=True)
-    return later | (Q(created=cursor.created) & tie)
+        return [undated & tie] if nulls_at_end else [undated & tie, Q(created__isnull=False)]
+    if descending:
+        dated = Q(created__lte=cursor.created) & (Q(created__lt=cursor.created) | tie)
+    else:
+        dated = Q(created__gte=cursor.created) & (Q(created__gt=cursor.created) | tie)
+    return [dated, undated] if nulls_at_end else [dated]
+
+
+def rows_beyond(queryset, cursor, sort, limit, *, reverse=False):
+    """Up to `limit` rows after the cursor in this order (before it, when `reverse`)."""
+    rows = []
+    for condition in beyond(cursor, sort, reverse=reverse):
+        rows += ordered(queryset.filter(condition), sort, reverse=reverse)[: limit - len(rows)]
+        if len(rows) >= limit:
+            break
+    return rows
 
 
 @dataclass
@@ -673,11 +690,7 @@ def fetch_page(query, decorate=lambda cables: cables):
             rows = relevance_rows(query, decorate, offset_slice(query.page))
         return offset_page(query, rows)
     if query.before:
-        rows = list(
-            ordered(queryset.filter(beyond(query.before, sort, reverse=True)), sort, reverse=True)[
-                : PAGE_SIZE + 1
-            ]
-        )
+        rows = rows_beyond(queryset, query.before, sort, PAGE_SIZE + 1, reverse=True)
         has_previous = len(rows) > PAGE_SIZE
         rows = rows[:PAGE_SIZE][::-1]
         return Page(
@@ -688,7 +701,7 @@ def fetch_page(query, decorate=lambda cables: cables):
             offset=None,
         )
     if query.after:
-        rows = list(ordered(queryset.filter(beyond(query.after, sort)), sort)[: PAGE_SIZE + 1])
+        rows = rows_beyond(queryset, query.after, sort, PAGE_SIZE + 1)
         has_next = len(rows) > PAGE_SIZE
         rows = rows[:PAGE_SIZE]
         return Page(

@@ -1,10 +1,12 @@
 """The cable list: bad input, query counts, pagination, sorting, CSV and the time budget."""
 
 import csv
+import datetime as dt
 import io
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from cables import facets
 from cables.models import Cable, CableTag, Paragraph
@@ -189,16 +191,56 @@ def test_offset_pages_and_cursor_pages_agree(client, corpus):
     assert page_two["page"]["offset"] == 50
 
 
-def test_null_dates_page_correctly(client, db):
-    for index in range(7):
+def walk_back(client, url):
+    """Every reference ID reached by following previous_url back from `url`, in list order."""
+    seen = []
+    while url:
+        data = client.get(url).json()
+        seen = [row["reference_id"] for row in data["results"]] + seen
+        url = data["page"]["previous_url"]
+    return seen
+
+
+@pytest.mark.parametrize("sort", ["newest", "oldest"])
+def test_null_dates_page_correctly(client, db, sort):
+    for index in range(57):
         make_cable(f"06XBAKU{index}", created=None)
     for index in range(60):
-        make_cable(f"07XBAKU{index}")
-    for sort in ("newest", "oldest"):
-        seen, _ = walk(client, f"/cables/?sort={sort}&format=json")
-        assert len(seen) == len(set(seen)) == Cable.objects.count()
-        undated = [ref for ref in seen if ref.startswith("06XBAKU")]
-        assert len(undated) == 7
+        make_cable(f"07XBAKU{index}", created=dt.datetime(2007, 1, 1 + index % 3, tzinfo=dt.UTC))
+    seen, last = walk(client, f"/cables/?sort={sort}&format=json")
+    # The order of an offset query: undated cables last in "newest" on SQLite, first on
+    # PostgreSQL (each database's NULL order), ties by reference ID.
+    order = ["-created", "reference_id"] if sort == "newest" else ["created", "-reference_id"]
+    expected = list(Cable.objects.order_by(*order).values_list("reference_id", flat=True))
+    assert seen == expected
+    # And back again from the last page, through the undated cables and the dated ones.
+    back = walk_back(client, last["page"]["previous_url"])
+    assert back + [row["reference_id"] for row in last["results"]] == expected
+
+
+def test_a_deep_page_seeks_to_its_cursor_in_the_date_index(client, db):
+    """A page deep in the list starts where its cursor is in the date index: it does not read
+    every row before it (which grew with the archive: 45 ms at 251,287 cables on SQLite, 126
+    ms on PostgreSQL, for the page in the middle)."""
+    for index in range(120):
+        make_cable(f"07XBAKU{index}", created=dt.datetime(2007, 1, 1 + index % 28, tzinfo=dt.UTC))
+    first = client.get("/cables/?format=json").json()
+    with CaptureQueriesContext(connection) as captured:
+        client.get(first["page"]["next_url"] + "&format=json")
+    walk_sql = next(
+        q["sql"] for q in captured if 'ORDER BY "cables_cable"."created" DESC' in q["sql"]
+    )
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute("SET LOCAL enable_sort = off")
+            cursor.execute(f"EXPLAIN {walk_sql}")
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+            assert "Index Cond: (created <=" in plan, plan
+        else:
+            cursor.execute(f"EXPLAIN QUERY PLAN {walk_sql}")
+            plan = "\n".join(row[-1] for row in cursor.fetchall())
+            assert "cable_created_idx (created<?)" in plan, plan
 
 
 def test_csv_streams_every_matching_cable(client, corpus):
