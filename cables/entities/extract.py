@@ -1881,6 +1881,11 @@ class CableExtractor:
             end = last
             if t.lower in ORG_SUFFIXES:
                 break  # "Ministry for Foreign Affairs Defense Department": one more body
+        # a name ends on a noun: "the Senate on the Italian and US reports" is no name
+        while end > k + 1 and (
+            tokens[end - 1].lower in self.gaz.demonyms or not tokens[end - 1].capitalized
+        ):
+            end -= 1
         return end if end > k + 1 else k
 
     def name_before(self, par: Paragraph, k: int) -> bool:
