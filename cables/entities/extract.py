@@ -64,6 +64,11 @@ ORG_SUFFIXES = frozenset(
         "department",
         "senate",
         "congress",
+        "chamber",
+        "court",
+        "guard",
+        "guards",
+        "unit",
         # companies
         "ltd",
         "inc",
@@ -89,6 +94,8 @@ NAME_ADJECTIVES = frozenset(
 )
 # "the Department's Office of ...": bodies and offices own, but are no part of a name.
 NOT_OWNERS = frozenset(["department", "embassy", "government", "state", "country", "mission"])
+# Kinds of body that any meeting or office has: "the Working Group", "the Political Unit".
+GENERIC_BODIES = frozenset(["group", "unit", "office", "committee", "department", "board"])
 # "Commission on Human Rights", "Committee for National Security": a body's name goes on.
 NAME_GOES_ON = frozenset(["of", "for", "on", "against"])
 # Words that begin a company's or a bank's name in the languages of cables' host countries.
@@ -1761,6 +1768,13 @@ class CableExtractor:
                         and c.span is None
                         and c.last == first
                         and absorbed is None
+                        # a name keeps one case: "EGYPT\nUnit/Institution" is a form's lines
+                        and (
+                            par.all_caps
+                            or not tokens[first - 1].upper
+                            or len(tokens[first - 1].text) <= 4  # "U.S. Coast Guard"
+                            or token.upper
+                        )
                         # a country ("Ghana Police Service"), or in mixed case any place that
                         # begins the name ("Astana City Construction Company")
                         and (
@@ -1778,8 +1792,12 @@ class CableExtractor:
                 t = tokens[first - 1]
                 if t.lower in self.gaz.title_heads:
                     break  # "Inspector-General of Police" is a title
-                if t.lower in NOT_ORGANIZATIONS and tokens[first].lower in ("and", "or"):
-                    break  # "the Wassenaar Arrangement and Nuclear Suppliers Group"
+                if (t.lower in NOT_ORGANIZATIONS or t.lower in ORG_SUFFIXES) and tokens[
+                    first
+                ].lower in ("and", "or"):
+                    # "the Wassenaar Arrangement and Nuclear Suppliers Group", "the Senate
+                    # and Chamber of Deputies": two names
+                    break
                 if (t.lower in ("of", "for", "and") and not par.all_caps) or (
                     t.capitalized
                     and t.lower not in FUNCTION_WORDS
@@ -1801,7 +1819,10 @@ class CableExtractor:
                 or (tokens[first].sentence_start and tokens[first].lower in self.gaz.common)
             ):
                 first += 1
-            end = self.name_goes_on(par, k + 1)  # "Committee for National Security"
+            # "Committee for National Security"; a body of one country is for another:
+            # "the Uruguayan Central Committee for Israel"
+            national = tokens[first].lower in self.gaz.demonyms or par.claimed[first] is not None
+            end = self.name_goes_on(par, k + 1, national)
             words = tokens[first:k] + tokens[k + 1 : end]
             distinctive = [
                 t
@@ -1817,6 +1838,7 @@ class CableExtractor:
                 not distinctive
                 and absorbed is None
                 and (par.all_caps or len(named) < 2 or tokens[first].sentence_start)
+                and not self.body_after_the(par, first, k, named)
             ):
                 continue  # "Nuclear Suppliers Group" counts, "the Working Group" does not
             if token.lower == "department" and (
@@ -1828,9 +1850,29 @@ class CableExtractor:
                 absorbed.dropped = True
                 for m in range(absorbed.first, absorbed.last):
                     par.claimed[m] = None
+            for m in range(k + 1, end):  # a place after "of" or "for" is part of the name
+                if par.claimed[m] is not None:
+                    self.candidates[par.claimed[m]].dropped = True
             last = tokens[end - 1]
             text = " ".join(par.text[tokens[first].start : last.end].split())
             self.claim(par, first, end, "organization", name=text, key=organization_key(text))
+
+    def body_after_the(self, par: Paragraph, first: int, k: int, named: list[Token]) -> bool:
+        """In mixed case, capitalised English words and a kind of body after "the" or an owner
+        name one body: "the Public Ministry", "the Chamber of Deputies", "the HNP's
+        Counterterrorism Unit" (not "the Working Group", a group of any meeting)."""
+        tokens = par.tokens
+        if par.all_caps or not named or first == 0 or tokens[k].lower in GENERIC_BODIES:
+            return False
+        if not all(t.capitalized and not t.upper for t in (*named, tokens[k])):
+            return False
+        before = tokens[first - 1]
+        if before.lower == "the":
+            return self.adjacent(par, first - 1, first)
+        return before.possessive and par.text[before.end : tokens[first].start].strip() in (
+            "'s",
+            "’s",
+        )
 
     def owned_by(self, par: Paragraph, i: int) -> bool:
         """Token i is an English word owning the next: "Workers' Party", "People's Assembly"
@@ -1846,7 +1888,7 @@ class CableExtractor:
             and t.lower not in NOT_OWNERS
         )
 
-    def name_goes_on(self, par: Paragraph, k: int) -> int:
+    def name_goes_on(self, par: Paragraph, k: int, national: bool = False) -> int:
         """In mixed case, the index after "of/for/on <capitalised words>" that goes on a body's
         name from token k: "Committee for National Security", "Agency for Fighting Economic
         Crimes and Corruption"; k when nothing does."""
@@ -1862,7 +1904,20 @@ class CableExtractor:
         end = last = k + 1
         while last < len(tokens) and last - k < 8 and self.adjacent(par, last - 1, last):
             t = tokens[last]
-            if par.claimed[last] is not None or t.possessive:
+            owner = par.claimed[last]
+            if owner is not None:
+                place = self.candidates[owner]
+                if (
+                    last == k + 1
+                    and (tokens[k].lower == "of" or (tokens[k].lower == "for" and not national))
+                    and place.kind == "place"
+                    and place.span is None
+                    and place.first == last
+                ):
+                    # "Bank of Georgia", "Special Court for Sierra Leone": the caller drops it
+                    last = end = place.last
+                break
+            if t.possessive:
                 break
             if t.lower in ("and", "the", "of", "for", "on") and not t.capitalized:
                 last += 1
@@ -1877,6 +1932,8 @@ class CableExtractor:
                 or self.is_redaction(t)
             ):
                 break
+            if t.lower in ORG_SUFFIXES and not tokens[last - 1].capitalized:
+                break  # "the Chamber of Deputies and the Senate": two bodies
             last += 1
             end = last
             if t.lower in ORG_SUFFIXES:
