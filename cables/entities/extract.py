@@ -467,6 +467,7 @@ POSSESSIVE = re.compile(r"['’][sS]")  # where no "'s" is written, no word is a
 GROUP_ADJECTIVES = (*ADJECTIVE_ENDINGS, "i")
 ARTICLE = re.compile(r"(?:al|el|ad|an|as|ash|at|az)-[A-Z]")  # "al-Qaeda", "el-Baradei"
 REDACTION = re.compile(r"[Xx]{3,}")
+KNOWN_AS = re.compile(r"\s*[(,]\s*(?:also |formerly |previously )?known as (?:the )?", re.I)
 VOWELS = frozenset("aeiouy")
 INDEFINITE = re.compile(r"(?<![\w'’])(?:[Aa]|[Aa][Nn])\s+$")
 
@@ -2507,6 +2508,45 @@ class CableExtractor:
         for c in people:
             c.name = best[c.key]
 
+    def initials_of_bodies(self) -> None:
+        """An acronym is the body of the cable whose initials it spells, when one does: "PP"
+        and "the Popular Party", "HCG" and "the Hellenic Coast Guard" are one entity, under the
+        name's key. A listed acronym keeps its own."""
+        acronyms: dict[str, list[Candidate]] = defaultdict(list)
+        names: dict[str, list[Candidate]] = defaultdict(list)
+        for c in self.candidates:
+            if c.kind != "organization" or c.dropped or c.span:
+                continue
+            words = self.paragraphs[c.paragraph].tokens[c.first : c.last]
+            if len(words) == 1:
+                if words[0].upper and 2 <= len(words[0].text) <= 6:
+                    acronyms[words[0].text].append(c)
+            else:
+                initials = "".join(t.text[0] for t in words if t.lower not in CONNECTORS)
+                if len(initials) >= 2:
+                    names[initials.upper()].append(c)
+        self.also_known_as()
+        for text, short in acronyms.items():
+            spelt = names.get(text)
+            if not spelt or len({c.key for c in spelt}) > 1 or text in self.gaz.acronyms:
+                continue  # a listed acronym has its own name: "ANC" is no "Armenian N. C."
+            for c in short:
+                c.key, c.name = spelt[0].key, spelt[0].name
+
+    def also_known_as(self) -> None:
+        """ "the Agency for Fighting Economic Crimes (also known as the Financial Police)": the
+        second name is the first body's."""
+        previous = None
+        for c in sorted(self.candidates, key=attrgetter("paragraph", "first")):
+            if c.kind != "organization" or c.dropped or c.span:
+                continue
+            if previous is not None and previous.paragraph == c.paragraph:
+                par = self.paragraphs[c.paragraph]
+                gap = par.text[par.tokens[previous.last - 1].end : par.tokens[c.first].start]
+                if KNOWN_AS.fullmatch(gap):
+                    c.key, c.name = previous.key, previous.name
+            previous = c
+
     def short_organization_names(self) -> None:
         """An organisation's name that ends a longer one met in the cable is that one:
         "Compatriots Committee" after "Overseas Compatriots Committee"."""
@@ -2552,6 +2592,7 @@ class CableExtractor:
         self.known_people()
         self.capitals_acronyms()
         self.bracketed_acronyms()
+        self.initials_of_bodies()
         self.resolve_people()
         self.short_organization_names()
         found = []
