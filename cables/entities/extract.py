@@ -865,11 +865,15 @@ class CableExtractor:
                 t = tokens[k]
                 if k > j and not self.name_adjacent(par, k - 1, k):
                     break
-                if self.name_like(par, t, strict=False) or (
-                    t.lower in NAME_PARTICLES
-                    and k + 1 < len(tokens)
-                    and k > j
-                    and self.name_like(par, tokens[k + 1], strict=False)
+                if (
+                    self.name_like(par, t, strict=False)
+                    or (
+                        t.lower in NAME_PARTICLES
+                        and k + 1 < len(tokens)
+                        and k > j
+                        and self.name_like(par, tokens[k + 1], strict=False)
+                    )
+                    or self.word_of_a_titled_name(par, k)
                 ):
                     k += 1
                 else:
@@ -895,6 +899,25 @@ class CableExtractor:
                 continue  # "General Petroleum Company", "Dr. Sun Hospital"
             if k > j:
                 self.claim(par, j, k, "person", title=token.lower)
+
+    def word_of_a_titled_name(self, par: Paragraph, k: int) -> bool:
+        """After a title, in mixed case, a capitalised English word inside a sentence is part
+        of the name when a name follows it: "Senior General Than Shwe"."""
+        tokens = par.tokens
+        t = tokens[k]
+        return (
+            not par.all_caps
+            and t.capitalized
+            and not t.upper
+            and not t.sentence_start
+            and not t.possessive
+            and (t.lower in FUNCTION_WORDS or t.lower in MONTHS)
+            and t.lower not in SPEECH_VERBS  # "Nazif Says Kifaya", a heading
+            and k + 1 < len(tokens)
+            and self.adjacent(par, k, k + 1)
+            and not tokens[k + 1].after_skipped
+            and self.name_like(par, tokens[k + 1], strict=True)
+        )
 
     def portfolio(self, par: Paragraph, j: int) -> int | None:
         """Skip "of [the] Foreign Affairs" after a title; the index of the name, or None."""
@@ -2402,7 +2425,10 @@ class CableExtractor:
                         if (
                             words in phrases
                             and not any(t.after_skipped for t in tokens[i + 1 : i + length])
-                            and all(self.takeable(par, m) for m in range(i, i + length))
+                            and all(
+                                self.takeable(par, m) or (length > 1 and self.lone_name(par, m))
+                                for m in range(i, i + length)
+                            )
                             and (accept is None or accept(par, i, words))
                         ):
                             matched = length
@@ -2422,6 +2448,15 @@ class CableExtractor:
             return True
         c = self.candidates[owner]
         return c.first == i and c.last == i + 1 and c.span is None and self.is_city(par.tokens[i])
+
+    def lone_name(self, par: Paragraph, i: int) -> bool:
+        """A surname found alone, untitled, which a longer name met in the cable takes:
+        "Than Shwe's" once "Senior General Than Shwe" is met, not only "Shwe's"."""
+        owner = par.claimed[i]
+        if owner is None:
+            return False
+        c = self.candidates[owner]
+        return c.kind == "person" and c.first == i and c.last == i + 1 and not c.title
 
     def add_name(self, phrases: dict, words: list[str]) -> None:
         if not words:
