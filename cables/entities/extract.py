@@ -69,7 +69,9 @@ ORG_SUFFIXES = frozenset(
         "guard",
         "guards",
         "unit",
+        "united",  # a club: "Manchester United", "Delta United"
         # companies
+        "co",
         "ltd",
         "inc",
         "corp",
@@ -94,6 +96,8 @@ NAME_ADJECTIVES = frozenset(
 )
 # "the Department's Office of ...": bodies and offices own, but are no part of a name.
 NOT_OWNERS = frozenset(["department", "embassy", "government", "state", "country", "mission"])
+# Company endings written with a dot, which is part of the name: "Loi Hein Co."
+ABBREVIATED = frozenset(["co", "ltd", "inc", "corp"])
 # Kinds of body that any meeting or office has: "the Working Group", "the Political Unit".
 GENERIC_BODIES = frozenset(["group", "unit", "office", "committee", "department", "board"])
 # "Commission on Human Rights", "Committee for National Security": a body's name goes on.
@@ -1774,10 +1778,12 @@ class CableExtractor:
                 continue
             if (
                 k + 1 < len(tokens)
-                and tokens[k + 1].lower in ORG_SUFFIXES
+                and (tokens[k + 1].lower in ORG_SUFFIXES or token.lower == "united")
                 and tokens[k + 1].capitalized
                 and self.adjacent(par, k, k + 1)
             ):
+                continue  # "United" ends a club's name, and begins many more
+            if token.lower == "co" and par.text[token.end : token.end + 1] != ".":
                 continue
             first = k
             absorbed = None
@@ -1878,8 +1884,13 @@ class CableExtractor:
                 if par.claimed[m] is not None:
                     self.candidates[par.claimed[m]].dropped = True
             last = tokens[end - 1]
+            span = None
+            if last.lower in ABBREVIATED and par.text[last.end : last.end + 1] == ".":
+                span = (tokens[first].start, last.end + 1)  # "Asia World Co."
             text = " ".join(par.text[tokens[first].start : last.end].split())
-            self.claim(par, first, end, "organization", name=text, key=organization_key(text))
+            self.claim(
+                par, first, end, "organization", name=text, key=organization_key(text), span=span
+            )
 
     def body_after_the(self, par: Paragraph, first: int, k: int, named: list[Token]) -> bool:
         """In mixed case, capitalised English words and a kind of body after "the" or an owner
