@@ -317,8 +317,10 @@ def gazetteer() -> Gazetteer:
         words = tokens_of(name)
         if not words or name in capitals:
             pass
-        elif len(name) < 4 or all(w in gaz.common or w in gaz.demonyms for w in words):
-            continue
+        elif len(name) < 4 or all(
+            w in gaz.common or w in gaz.demonyms for w in tokens_of(_plain(name))
+        ):
+            continue  # "Bank" for Bānk, "Than" for Thān: words before towns
         if city["population"] < 50000 and name not in capitals:
             gaz.small_places.add(words)
         gaz.add(name, "place", name, place_key(name))
