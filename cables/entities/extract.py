@@ -471,6 +471,7 @@ POSSESSIVE = re.compile(r"['’][sS]")  # where no "'s" is written, no word is a
 GROUP_ADJECTIVES = (*ADJECTIVE_ENDINGS, "i")
 ARTICLE = re.compile(r"(?:al|el|ad|an|as|ash|at|az)-[A-Z]")  # "al-Qaeda", "el-Baradei"
 REDACTION = re.compile(r"[Xx]{3,}")
+SIGNED_AFTER = frozenset('.!?"”')
 KNOWN_AS = re.compile(r"\s*[(,]\s*(?:also |formerly |previously )?known as (?:the )?", re.I)
 VOWELS = frozenset("aeiouy")
 INDEFINITE = re.compile(r"(?<![\w'’])(?:[Aa]|[Aa][Nn])\s+$")
@@ -2383,6 +2384,29 @@ class CableExtractor:
                         self.candidates[par.claimed[m]].dropped = True
                 self.claim(par, first, k, "person")
 
+    def signature(self) -> None:
+        """One to three name words after the last sentence of the cable are its signer's name,
+        where the parser found no signature line: '... is just for show.” Beyrle'."""
+        if not self.paragraphs:
+            return
+        par = self.paragraphs[-1]
+        tokens = par.tokens
+        first = len(tokens)
+        while first > 0 and len(tokens) - first < 3 and tokens[first - 1].capitalized:
+            first -= 1
+            if par.text[: tokens[first].start].rstrip()[-1:] in SIGNED_AFTER:
+                break
+        else:
+            return
+        if (
+            first == 0
+            or par.text[tokens[-1].end :].strip()
+            or not self.free(par, first, len(tokens))
+            or not all(self.name_like(par, t, strict=True) for t in tokens[first:])
+        ):
+            return
+        self.claim(par, first, len(tokens), "person")
+
     def known_people(self) -> None:
         """Names met elsewhere in the cable (or given as signer and Classified By) claim the
         words still free: "Aliyev" after "Ilham Aliyev", "Najjar's" after "Mustafa Najjar"."""
@@ -2635,6 +2659,7 @@ class CableExtractor:
             if par.cues[COMPASS_CUE] and not par.all_caps:
                 self.compass_places(par)
             self.cued_people(par)
+        self.signature()
         self.known_people()
         self.capitals_acronyms()
         self.bracketed_acronyms()
