@@ -2438,6 +2438,54 @@ class CableExtractor:
             )
 
         self.claim_phrases(phrases, "person", accept)
+        self.hyphenated_people(
+            {words[0] for words in phrases if len(words) == 1 and words[0] not in self.gaz.common}
+        )
+
+    def hyphenated_people(self, names: set[str]) -> None:
+        """Names met in the cable inside a hyphenated word: "pro-Taylor forces" (not Taylor the
+        town), "Karzai-supporting", "PUTIN-BERLUSCONI"; the other parts are ordinary words,
+        prefixes or names too."""
+        for par in self.paragraphs:
+            if "-" not in par.text or names.isdisjoint(
+                part for word in par.lowers if "-" in word for part in word.split("-")
+            ):
+                continue
+            for i, token in enumerate(par.tokens):
+                parts = token.text.split("-")
+                if len(parts) < 2 or not any(p.lower() in names for p in parts):
+                    continue
+                owner = par.claimed[i]
+                if owner is not None and self.candidates[owner].span is None:
+                    continue  # the whole word is a name already
+                if not all(
+                    p.lower() in names or p.lower() in NOT_NAME_PREFIXES or p.islower()
+                    for p in parts
+                ):
+                    continue
+                offset = token.start
+                for part in parts:
+                    span = (offset, offset + len(part))
+                    offset += len(part) + 1
+                    if (
+                        part.lower() not in names
+                        or len(part) < 3
+                        or not (par.all_caps or part[:1].isupper())
+                    ):
+                        continue
+                    found = [
+                        c
+                        for c in self.candidates
+                        if c.paragraph == par.position and c.first == i and c.span == span
+                    ]
+                    if any(
+                        c.kind != "place" or len(c.key) == 8 or (part.lower(),) in self.gaz.areas
+                        for c in found
+                    ):
+                        continue  # a country or a region, not a town's name ("pro-Taylor")
+                    for c in found:
+                        c.dropped = True
+                    self.claim(par, i, i + 1, "person", span=span)
 
     def claim_phrases(self, phrases: dict, kind: str, accept=None) -> None:
         """Claim every mention of the names in ``phrases`` (word tuple -> (name, key), or None
