@@ -1387,6 +1387,10 @@ class CableExtractor:
         found: dict[str, list[tuple[Paragraph, int]]] = defaultdict(list)
         cued: set[str] = set()
         people = {w.upper() for name in self.people for w in TOKEN.findall(name)}
+        for c in self.candidates:  # "RAPP'S COMMENTS", a heading, after "Stephen Rapp"
+            if c.kind == "person" and c.span is None:
+                par = self.paragraphs[c.paragraph]
+                people.update(t.text.upper() for t in par.tokens[c.first : c.last])
         for par in self.paragraphs:
             if par.all_caps:
                 continue
