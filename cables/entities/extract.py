@@ -472,6 +472,8 @@ GROUP_ADJECTIVES = (*ADJECTIVE_ENDINGS, "i")
 ARTICLE = re.compile(r"(?:al|el|ad|an|as|ash|at|az)-[A-Z]")  # "al-Qaeda", "el-Baradei"
 REDACTION = re.compile(r"[Xx]{3,}")
 SIGNED_AFTER = frozenset('.!?"”')
+OPENING_QUOTES = frozenset(['"', "“", "'"])
+CLOSING_QUOTES = frozenset(['"', "”", "'"])
 KNOWN_AS = re.compile(r"\s*[(,]\s*(?:also |formerly |previously )?known as (?:the )?", re.I)
 VOWELS = frozenset("aeiouy")
 INDEFINITE = re.compile(r"(?<![\w'’])(?:[Aa]|[Aa][Nn])\s+$")
@@ -733,7 +735,28 @@ class CableExtractor:
         a = par.tokens[i]
         if len(a.text) == 1 and a.upper:
             return par.text[a.raw_end : par.tokens[j].start].strip() in ("", ".")
-        return self.adjacent(par, i, j)
+        if self.adjacent(par, i, j):
+            return True
+        # a nickname in quotes inside the name: 'Jose Manuel "Mel" Zelaya'
+        gap = par.text[a.raw_end : par.tokens[j].start]
+        if gap.strip() in OPENING_QUOTES and gap[:1].isspace():
+            return self.nickname(par, j)
+        return gap.strip() in CLOSING_QUOTES and gap[-1:].isspace() and self.nickname(par, i)
+
+    def nickname(self, par: Paragraph, k: int) -> bool:
+        """Token k is one capitalised word in quotes between two words of a name."""
+        tokens = par.tokens
+        if not 0 < k < len(tokens) - 1 or not tokens[k].capitalized or tokens[k].possessive:
+            return False
+        before = par.text[tokens[k - 1].raw_end : tokens[k].start]
+        after = par.text[tokens[k].raw_end : tokens[k + 1].start]
+        return (
+            before.strip() in OPENING_QUOTES
+            and after.strip() in CLOSING_QUOTES
+            and before[:1].isspace()
+            and after[-1:].isspace()
+            and self.name_like(par, tokens[k + 1], strict=False)
+        )
 
     def free(self, par: Paragraph, first: int, last: int) -> bool:
         return par.claimed[first:last].count(None) == last - first
