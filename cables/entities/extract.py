@@ -2403,8 +2403,14 @@ class CableExtractor:
                 k += 1
                 if t.possessive or (k < len(tokens) and not self.name_adjacent(par, k - 1, k)):
                     break
-            if k - first >= 2 and not (
-                k < len(tokens) and not tokens[k].after_skipped and tokens[k].lower in FACILITIES
+            if (
+                k - first >= 2
+                and not (
+                    k < len(tokens)
+                    and not tokens[k].after_skipped
+                    and tokens[k].lower in FACILITIES
+                )
+                and not self.after_the(par, first)  # "the Celtic Tiger", "the Le Monde"
             ):
                 for m in range(first, k):
                     if par.claimed[m] is not None:
