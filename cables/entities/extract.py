@@ -471,6 +471,7 @@ POSSESSIVE = re.compile(r"['’][sS]")  # where no "'s" is written, no word is a
 GROUP_ADJECTIVES = (*ADJECTIVE_ENDINGS, "i")
 ARTICLE = re.compile(r"(?:al|el|ad|an|as|ash|at|az)-[A-Z]")  # "al-Qaeda", "el-Baradei"
 REDACTION = re.compile(r"[Xx]{3,}")
+AT = re.compile(r"(?<![\w'’])at\s+$")
 SIGNED_AFTER = frozenset('.!?"”')
 OPENING_QUOTES = frozenset(['"', "“", "'"])
 CLOSING_QUOTES = frozenset(['"', "”", "'"])
@@ -2361,11 +2362,22 @@ class CableExtractor:
                 )
             ):
                 first -= 1  # "Cesar Mauricio Velasquez": Cesar is a region too
-            for m in range(first, last):
-                if par.claimed[m] is not None:
-                    self.candidates[par.claimed[m]].dropped = True
-            self.claim(par, first, last, "person")
+            self.claim_name(par, first, last)
             done = last
+
+    def claim_name(self, par: Paragraph, first: int, last: int) -> None:
+        """Claim an untitled name over the words claimed before it: a person, but a place after
+        "at" ("fired at the IDF post at Rosh Hanikra", "the facility at Diego Garcia")."""
+        tokens = par.tokens
+        for m in range(first, last):
+            if par.claimed[m] is not None:
+                self.candidates[par.claimed[m]].dropped = True
+        start = tokens[first].start
+        if AT.search(par.text, max(0, start - 4), start) and not tokens[last - 1].possessive:
+            text = " ".join(par.text[start : tokens[last - 1].end].split())
+            self.claim(par, first, last, "place", name=text, key=place_key(text))
+        else:
+            self.claim(par, first, last, "person")
 
     def untitled_people(self, par: Paragraph) -> None:
         if par.all_caps:
@@ -2412,10 +2424,7 @@ class CableExtractor:
                 )
                 and not self.after_the(par, first)  # "the Celtic Tiger", "the Le Monde"
             ):
-                for m in range(first, k):
-                    if par.claimed[m] is not None:
-                        self.candidates[par.claimed[m]].dropped = True
-                self.claim(par, first, k, "person")
+                self.claim_name(par, first, k)
 
     def signature(self) -> None:
         """One to three name words after the last sentence of the cable are its signer's name,
