@@ -716,6 +716,7 @@ class CableExtractor:
         self.people = [p for p in people if p and p.strip()]
         self.acronyms: dict[str, tuple[str, str, str]] = {}
         self.ministries: list[Candidate] = []  # "Ministry of ..." from the lists
+        self.not_bodies: set[str] = set()  # acronyms defined as programmes, treaties...
         # "GOI" in a cable tagged IR is the Government of Iran: by FIPS code, ISO code
         # ("GOCR" in a cable tagged CS, Costa Rica) or initial letter
         self.tag_countries: dict[str, str] = {}
@@ -1381,7 +1382,11 @@ class CableExtractor:
                     if c.first == first and c.last == a and c.kind != "person":
                         self.acronyms.setdefault(acronym, (c.kind, c.name, c.key))
                     continue
-                if tokens[a - 1].lower in NOT_ORGANIZATIONS and acronym not in self.gaz.acronyms:
+                if (
+                    tokens[a - 1].lower in NOT_ORGANIZATIONS
+                    or tokens[first].lower in NOT_ORGANIZATIONS  # "Program of National Recovery"
+                ) and acronym not in self.gaz.acronyms:
+                    self.not_bodies.add(acronym)  # nor is any later "PNR"
                     continue
                 if not self.free(par, first, a) and not self.release(par, first, a):
                     continue
@@ -1441,7 +1446,11 @@ class CableExtractor:
         single = []
         claimed = set()
         for text, places in found.items():
-            if text in people or all(self.names_a_treaty(par, k) for par, k in places):
+            if (
+                text in people
+                or text in self.not_bodies
+                or all(self.names_a_treaty(par, k) for par, k in places)
+            ):
                 continue  # "the FOL Agreement" names no body
             if len(places) < 2 and text not in cued:
                 single.append(places[0])
