@@ -69,6 +69,7 @@ ORG_SUFFIXES = frozenset(
         "guard",
         "guards",
         "unit",
+        "staff",  # "the Turkish General Staff", "the Joint Staff"
         "united",  # a club: "Manchester United", "Delta United"
         # companies
         "co",
@@ -1858,8 +1859,10 @@ class CableExtractor:
                         continue
                     break
                 t = tokens[first - 1]
-                if t.lower in self.gaz.title_heads:
-                    break  # "Inspector-General of Police" is a title
+                if t.lower in self.gaz.title_heads and (
+                    first != k or par.all_caps or t.possessive or token.lower != "staff"
+                ):
+                    break  # "Inspector-General of Police" is a title, "General Staff" a body
                 if (t.lower in NOT_ORGANIZATIONS or t.lower in ORG_SUFFIXES) and tokens[
                     first
                 ].lower in ("and", "or"):
@@ -1890,7 +1893,7 @@ class CableExtractor:
             # "Committee for National Security"; a body of one country is for another:
             # "the Uruguayan Central Committee for Israel"
             national = tokens[first].lower in self.gaz.demonyms or par.claimed[first] is not None
-            end = self.name_goes_on(par, k + 1, national)
+            end = k + 1 if token.lower == "staff" else self.name_goes_on(par, k + 1, national)
             words = tokens[first:k] + tokens[k + 1 : end]
             distinctive = [
                 t
