@@ -2622,9 +2622,8 @@ class CableExtractor:
         texts = {}
         for c in people:
             par = self.paragraphs[c.paragraph]
-            text = " ".join(
-                par.text[par.tokens[c.first].start : par.tokens[c.last - 1].end].split()
-            )
+            start, end = c.span or (par.tokens[c.first].start, par.tokens[c.last - 1].end)
+            text = " ".join(par.text[start:end].split())  # "Taylor" of "pro-Taylor"
             texts[id(c)] = text.title() if par.all_caps or text.isupper() else text
             parts = name_parts(text)
             if len(parts) > 1:
