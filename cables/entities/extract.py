@@ -166,6 +166,8 @@ NAME_PARTICLES = frozenset(
         "das",
     ]
 )
+# Articles of other languages, which begin the names of newspapers and places after "the".
+FOREIGN_ARTICLES = frozenset(["le", "la", "les", "los", "las", "der", "die", "das"])
 CONNECTORS = frozenset(["of", "for", "and", "the", "on", "in", "de"])
 NOT_NAME_PREFIXES = frozenset(["anti", "pro", "ex", "non", "post", "pre", "neo", "co", "counter"])
 FACILITIES = frozenset(
@@ -2337,6 +2339,8 @@ class CableExtractor:
             t = tokens[first]
             if first < done or t.possessive or not self.takeable(par, first):
                 continue
+            if t.lower in FOREIGN_ARTICLES and self.after_the(par, first):
+                continue  # "the Le Monde headline", "the La Nacion daily": titles
             if not par.all_caps and (not t.capitalized or t.upper):
                 continue
             if par.claimed[first] is not None and (par.all_caps or (t.lower,) in self.gaz.areas):
