@@ -1942,16 +1942,22 @@ class CableExtractor:
         name one body: "the Public Ministry", "the Chamber of Deputies", "the HNP's
         Counterterrorism Unit" (not "the Working Group", a group of any meeting)."""
         tokens = par.tokens
-        if par.all_caps or not named or first == 0 or tokens[k].lower in GENERIC_BODIES:
+        if par.all_caps or not named or first == 0:
             return False
         if not all(t.capitalized and not t.upper for t in (*named, tokens[k])):
             return False
         before = tokens[first - 1]
         if before.lower == "the":
-            return self.adjacent(par, first - 1, first)
-        return before.possessive and par.text[before.end : tokens[first].start].strip() in (
-            "'s",
-            "’s",
+            return tokens[k].lower not in GENERIC_BODIES and self.adjacent(par, first - 1, first)
+        owner = par.claimed[first - 1]
+        return (
+            before.possessive
+            and par.text[before.end : tokens[first].start].strip() in ("'s", "’s")
+            # any office of a body: "the HNP's Counterterrorism Unit"
+            and (
+                tokens[k].lower not in GENERIC_BODIES
+                or (owner is not None and self.candidates[owner].kind == "organization")
+            )
         )
 
     def owned_by(self, par: Paragraph, i: int) -> bool:
