@@ -1913,7 +1913,7 @@ class CableExtractor:
                 not distinctive
                 and absorbed is None
                 and (par.all_caps or len(named) < 2 or tokens[first].sentence_start)
-                and not self.body_after_the(par, first, k, named)
+                and not self.body_after_the(par, first, k, end, named)
             ):
                 continue  # "Nuclear Suppliers Group" counts, "the Working Group" does not
             if token.lower == "department" and (
@@ -1937,7 +1937,9 @@ class CableExtractor:
                 par, first, end, "organization", name=text, key=organization_key(text), span=span
             )
 
-    def body_after_the(self, par: Paragraph, first: int, k: int, named: list[Token]) -> bool:
+    def body_after_the(
+        self, par: Paragraph, first: int, k: int, end: int, named: list[Token]
+    ) -> bool:
         """In mixed case, capitalised English words and a kind of body after "the" or an owner
         name one body: "the Public Ministry", "the Chamber of Deputies", "the HNP's
         Counterterrorism Unit" (not "the Working Group", a group of any meeting)."""
@@ -1946,6 +1948,14 @@ class CableExtractor:
             return False
         if not all(t.capitalized and not t.upper for t in (*named, tokens[k])):
             return False
+        after = tokens[end] if end < len(tokens) else None
+        if (
+            after is not None
+            and after.capitalized
+            and (after.possessive or after.lower in NOT_ORGANIZATIONS)
+            and self.adjacent(par, end - 1, end)
+        ):
+            return False  # "the Ministry of Public Security's", "the Status of Forces Agreement"
         before = tokens[first - 1]
         if before.lower == "the":
             return tokens[k].lower not in GENERIC_BODIES and self.adjacent(par, first - 1, first)
