@@ -166,6 +166,32 @@ NAME_PARTICLES = frozenset(
         "das",
     ]
 )
+# TAGS (FIPS 10-4) of the Spanish-speaking countries, where people have two surnames and the
+# first is the one used alone.
+HISPANIC_TAGS = frozenset(
+    [
+        "SP",
+        "MX",
+        "GT",
+        "HO",
+        "ES",
+        "NU",
+        "CS",
+        "PM",
+        "CU",
+        "DR",
+        "CO",
+        "VE",
+        "EC",
+        "PE",
+        "BL",
+        "CI",
+        "AR",
+        "UY",
+        "PA",
+        "RQ",
+    ]
+)
 # Articles of other languages, which begin the names of newspapers and places after "the".
 FOREIGN_ARTICLES = frozenset(["le", "la", "les", "los", "las", "der", "die", "das"])
 CONNECTORS = frozenset(["of", "for", "and", "the", "on", "in", "de"])
@@ -2641,6 +2667,8 @@ class CableExtractor:
     def resolve_people(self) -> None:
         people = [c for c in self.candidates if c.kind == "person" and not c.dropped]
         full_by_surname: dict[str, list[Candidate]] = defaultdict(list)
+        first_surnames: dict[str, list[Candidate]] = defaultdict(list)
+        hispanic = not HISPANIC_TAGS.isdisjoint(self.tags)
         texts = {}
         for c in people:
             par = self.paragraphs[c.paragraph]
@@ -2651,6 +2679,9 @@ class CableExtractor:
             if len(parts) > 1:
                 c.key = person_key(text)
                 full_by_surname[parts[-1]].append(c)
+            if hispanic and len(parts) > 2 and parts[-2] not in self.gaz.given_names:
+                # "Vasquez" after "Romeo Vasquez Velasquez": the first of two surnames
+                first_surnames[parts[-2]].append(c)
         # "Fassi Fihri" after "Taieb Fassi Fihri", "Lopez Murphy" after "Ricardo Lopez Murphy"
         full = [c for c in people if c.key]
         adopt_longer_names(full, {id(c): name_parts(texts[id(c)]) for c in full})
@@ -2674,7 +2705,7 @@ class CableExtractor:
                 continue
             parts = name_parts(texts[id(c)])
             surname = parts[-1] if parts else ""
-            candidates = full_by_surname.get(surname, [])
+            candidates = full_by_surname.get(surname) or first_surnames.get(surname, [])
             keys = sorted({f.key for f in candidates})
             if len(keys) > 1 and c.title:
                 titled = sorted({f.key for f in candidates if f.title == c.title})
