@@ -2475,6 +2475,8 @@ class CableExtractor:
                 k += 1
                 if t.possessive or (k < len(tokens) and not self.name_adjacent(par, k - 1, k)):
                     break
+            while k - first >= 2 and len(tokens[k - 1].text) == 1:
+                k -= 1  # a name ends on no initial: "Padraig O,hUiginn" is more than this reads
             if (
                 k - first >= 2
                 and not (
