@@ -426,7 +426,6 @@ US_NOUNS = frozenset(
         "policies",
         "position",
         "forces",
-        "assembly",
         "military",
         "navy",
         "army",
