@@ -48,6 +48,7 @@ ORG_SUFFIXES = frozenset(
         "brigade",
         "brigades",
         "forces",
+        "force",  # "the Turkish Air Force"
         "assembly",
         "service",
         "authority",
@@ -101,7 +102,7 @@ NOT_OWNERS = frozenset(["department", "embassy", "government", "state", "country
 # Company endings written with a dot, which is part of the name: "Loi Hein Co."
 ABBREVIATED = frozenset(["co", "ltd", "inc", "corp"])
 # Kinds of body that any meeting or office has: "the Working Group", "the Political Unit".
-GENERIC_BODIES = frozenset(["group", "unit", "office", "committee", "department", "board"])
+GENERIC_BODIES = frozenset(["group", "unit", "office", "committee", "department", "board", "force"])
 # "Commission on Human Rights", "Committee for National Security": a body's name goes on.
 NAME_GOES_ON = frozenset(["of", "for", "on", "against"])
 # Words that begin a company's or a bank's name in the languages of cables' host countries.
@@ -1922,7 +1923,13 @@ class CableExtractor:
             # "Committee for National Security"; a body of one country is for another:
             # "the Uruguayan Central Committee for Israel"
             national = tokens[first].lower in self.gaz.demonyms or par.claimed[first] is not None
-            end = k + 1 if token.lower == "staff" else self.name_goes_on(par, k + 1, national)
+            # a staff or a force is named by what comes before: "Task Force for International
+            # Cooperation on Holocaust Education, Remembrance, and Research" goes on too far
+            end = (
+                k + 1
+                if token.lower in ("staff", "force")
+                else self.name_goes_on(par, k + 1, national)
+            )
             words = tokens[first:k] + tokens[k + 1 : end]
             distinctive = [
                 t
