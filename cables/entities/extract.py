@@ -2740,6 +2740,31 @@ class CableExtractor:
         for c in people:
             c.name = best[c.key]
 
+    def affiliations(self) -> None:
+        """One unknown word in brackets after a person's name is the body the person speaks
+        for, writes for or belongs to: "Sahin Alpay (Zaman)", "Ahmed Shah (Jamiat)"."""
+        for par in self.paragraphs:
+            if par.all_caps or "(" not in par.text:
+                continue
+            tokens = par.tokens
+            for a in after_brackets(par):
+                t = tokens[a]
+                owner = par.claimed[a - 1]
+                if (
+                    par.claimed[a] is None
+                    and owner is not None
+                    and self.candidates[owner].kind == "person"
+                    and par.text[tokens[a - 1].raw_end : t.start].strip() == "("
+                    and par.text[t.raw_end : t.raw_end + 1] == ")"
+                    and t.capitalized
+                    and len(t.text) > 2
+                    and t.text.upper() not in self.gaz.generic_acronyms  # "(Amcit)"
+                    and self.name_like(par, t, strict=True)
+                ):
+                    self.claim(
+                        par, a, a + 1, "organization", name=t.text, key=organization_key(t.text)
+                    )
+
     def initials_of_bodies(self) -> None:
         """An acronym is the body of the cable whose initials it spells, when one does: "PP"
         and "the Popular Party", "HCG" and "the Hellenic Coast Guard" are one entity, under the
@@ -2825,6 +2850,7 @@ class CableExtractor:
         self.known_people()
         self.capitals_acronyms()
         self.bracketed_acronyms()
+        self.affiliations()
         self.initials_of_bodies()
         self.resolve_people()
         self.short_organization_names()
