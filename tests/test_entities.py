@@ -4,10 +4,9 @@ Gold (tests/fixtures/entities/gold.json, built by build_gold.py from annotations
 four seed cables, ten corpus cables used while developing ("dev"), three former held-out cables
 ("heldout"), six "fresh", four "unseen2", ten "unseen3", ten "unseen4" and ten "unseen5"
 cables. fresh to unseen5 were annotated blind and scored before any rule was changed for them;
-all but unseen5 are tuned on since, so unseen5 is the one estimate left for unseen cables
-(docs/entities.md has the blind first-look scores). A split must reach precision 0.9 and
-recall 0.8, both for mentions and for merged entities; a split under it (a new blind split,
-say) is a strict expected failure with its measures, and a floor under them.
+all are tuned on since (docs/entities.md has the blind first-look scores). A split must reach
+precision 0.9 and recall 0.8, both for mentions and for merged entities; a split under it (a
+new blind split, say) is a strict expected failure with its measures, and a floor under them.
 
     .venv/bin/python -m tests.test_entities     # prints the scores
 """
@@ -104,7 +103,7 @@ def below_bar(split: str, measured: str):
         "fresh",
         "unseen3",
         "unseen4",  # blind first look: mentions 0.838/0.789, entities 0.855/0.739
-        below_bar("unseen5", "blind: mentions 0.850/0.793, entities 0.774/0.653"),
+        "unseen5",  # blind: mentions 0.850/0.793, entities 0.774/0.653
     ],
 )
 def test_quality_holds_the_bar(split):
@@ -119,7 +118,7 @@ def test_quality_holds_the_bar(split):
 
 # The splits under the bar must not slip further: floors (precision, recall) a few points
 # under their measures.
-FLOORS: dict[str, tuple[float, float]] = {"unseen5": (0.74, 0.62)}
+FLOORS: dict[str, tuple[float, float]] = {}
 
 
 @pytest.mark.parametrize("split", sorted(FLOORS))
