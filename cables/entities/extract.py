@@ -2769,20 +2769,26 @@ class CableExtractor:
         """An acronym is the body of the cable whose initials it spells, when one does: "PP"
         and "the Popular Party", "HCG" and "the Hellenic Coast Guard" are one entity, under the
         name's key. A listed acronym keeps its own."""
+        self.also_known_as()
         acronyms: dict[str, list[Candidate]] = defaultdict(list)
-        names: dict[str, list[Candidate]] = defaultdict(list)
+        long: list[Candidate] = []
         for c in self.candidates:
             if c.kind != "organization" or c.dropped or c.span:
                 continue
+            if c.last - c.first > 1:
+                long.append(c)
+                continue
+            token = self.paragraphs[c.paragraph].tokens[c.first]
+            if token.upper and 2 <= len(token.text) <= 6:
+                acronyms[token.text].append(c)
+        if not acronyms or not long:
+            return
+        names: dict[str, list[Candidate]] = defaultdict(list)
+        for c in long:
             words = self.paragraphs[c.paragraph].tokens[c.first : c.last]
-            if len(words) == 1:
-                if words[0].upper and 2 <= len(words[0].text) <= 6:
-                    acronyms[words[0].text].append(c)
-            else:
-                initials = "".join(t.text[0] for t in words if t.lower not in CONNECTORS)
-                if len(initials) >= 2:
-                    names[initials.upper()].append(c)
-        self.also_known_as()
+            initials = "".join(t.text[0] for t in words if t.lower not in CONNECTORS)
+            if initials.upper() in acronyms:
+                names[initials.upper()].append(c)
         for text, short in acronyms.items():
             spelt = names.get(text)
             if not spelt or len({c.key for c in spelt}) > 1 or text in self.gaz.acronyms:
@@ -2793,8 +2799,12 @@ class CableExtractor:
     def also_known_as(self) -> None:
         """ "the Agency for Fighting Economic Crimes (also known as the Financial Police)": the
         second name is the first body's."""
+        where = {par.position for par in self.paragraphs if "known as" in par.text.lower()}
+        if not where:
+            return
         previous = None
-        for c in sorted(self.candidates, key=attrgetter("paragraph", "first")):
+        named = [c for c in self.candidates if c.paragraph in where]
+        for c in sorted(named, key=attrgetter("paragraph", "first")):
             if c.kind != "organization" or c.dropped or c.span:
                 continue
             if previous is not None and previous.paragraph == c.paragraph:
