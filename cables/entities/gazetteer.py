@@ -318,7 +318,8 @@ def gazetteer() -> Gazetteer:
         if not words or name in capitals:
             pass
         elif len(name) < 4 or all(
-            w in gaz.common or w in gaz.demonyms for w in tokens_of(_plain(name))
+            w in gaz.common or w in gaz.demonyms
+            for w in (words if name.isascii() else tokens_of(_plain(name)))
         ):
             continue  # "Bank" for Bānk, "Than" for Thān: words before towns
         if city["population"] < 50000 and name not in capitals:
