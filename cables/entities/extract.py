@@ -506,6 +506,7 @@ AT = re.compile(r"(?<![\w'’])at\s+$")
 SIGNED_AFTER = frozenset('.!?"”')
 OPENING_QUOTES = frozenset(['"', "“", "'"])
 CLOSING_QUOTES = frozenset(['"', "”", "'"])
+QUOTES = OPENING_QUOTES | CLOSING_QUOTES
 KNOWN_AS = re.compile(r"\s*[(,]\s*(?:also |formerly |previously )?known as (?:the )?", re.I)
 VOWELS = frozenset("aeiouy")
 INDEFINITE = re.compile(r"(?<![\w'’])(?:[Aa]|[Aa][Nn])\s+$")
@@ -771,7 +772,10 @@ class CableExtractor:
         if self.adjacent(par, i, j):
             return True
         # a nickname in quotes inside the name: 'Jose Manuel "Mel" Zelaya'
-        gap = par.text[a.raw_end : par.tokens[j].start]
+        b = par.tokens[j]
+        if par.text[b.start - 1] not in OPENING_QUOTES and par.text[a.raw_end] not in QUOTES:
+            return False
+        gap = par.text[a.raw_end : b.start]
         if gap.strip() in OPENING_QUOTES and gap[:1].isspace():
             return self.nickname(par, j)
         return gap.strip() in CLOSING_QUOTES and gap[-1:].isspace() and self.nickname(par, i)
@@ -2504,7 +2508,8 @@ class CableExtractor:
         first = len(tokens)
         while first > 0 and len(tokens) - first < 3 and tokens[first - 1].capitalized:
             first -= 1
-            if par.text[: tokens[first].start].rstrip()[-1:] in SIGNED_AFTER:
+            start = tokens[first].start
+            if par.text[max(0, start - 10) : start].rstrip()[-1:] in SIGNED_AFTER:
                 break
         else:
             return
@@ -2770,18 +2775,21 @@ class CableExtractor:
         and "the Popular Party", "HCG" and "the Hellenic Coast Guard" are one entity, under the
         name's key. A listed acronym keeps its own."""
         self.also_known_as()
+        bodies = [
+            c
+            for c in self.candidates
+            if c.kind == "organization" and not c.dropped and c.span is None
+        ]
+        long = [c for c in bodies if c.last - c.first > 1]
+        if not long:
+            return
         acronyms: dict[str, list[Candidate]] = defaultdict(list)
-        long: list[Candidate] = []
-        for c in self.candidates:
-            if c.kind != "organization" or c.dropped or c.span:
-                continue
-            if c.last - c.first > 1:
-                long.append(c)
-                continue
-            token = self.paragraphs[c.paragraph].tokens[c.first]
-            if token.upper and 2 <= len(token.text) <= 6:
-                acronyms[token.text].append(c)
-        if not acronyms or not long:
+        for c in bodies:
+            if c.last - c.first == 1:
+                token = self.paragraphs[c.paragraph].tokens[c.first]
+                if token.upper and 2 <= len(token.text) <= 6:
+                    acronyms[token.text].append(c)
+        if not acronyms:
             return
         names: dict[str, list[Candidate]] = defaultdict(list)
         for c in long:
@@ -2799,7 +2807,11 @@ class CableExtractor:
     def also_known_as(self) -> None:
         """ "the Agency for Fighting Economic Crimes (also known as the Financial Police)": the
         second name is the first body's."""
-        where = {par.position for par in self.paragraphs if "known as" in par.text.lower()}
+        where = {
+            par.position
+            for par in self.paragraphs
+            if "nown as" in par.text or "NOWN AS" in par.text  # "known as", "Known as"
+        }
         if not where:
             return
         previous = None
