@@ -2561,15 +2561,16 @@ class CableExtractor:
         """Names met in the cable inside a hyphenated word: "pro-Taylor forces" (not Taylor the
         town), "Karzai-supporting", "PUTIN-BERLUSCONI"; the other parts are ordinary words,
         prefixes or names too."""
+        if not names:
+            return
         for par in self.paragraphs:
-            if "-" not in par.text or names.isdisjoint(
-                part for word in par.lowers if "-" in word for part in word.split("-")
-            ):
+            if "-" not in par.text:
                 continue
-            for i, token in enumerate(par.tokens):
-                parts = token.text.split("-")
-                if len(parts) < 2 or not any(p.lower() in names for p in parts):
+            for i, lower in enumerate(par.lowers):
+                if "-" not in lower or names.isdisjoint(lower.split("-")):
                     continue
+                token = par.tokens[i]
+                parts = token.text.split("-")
                 owner = par.claimed[i]
                 if owner is not None and self.candidates[owner].span is None:
                     continue  # the whole word is a name already
@@ -2748,8 +2749,9 @@ class CableExtractor:
     def affiliations(self) -> None:
         """One unknown word in brackets after a person's name is the body the person speaks
         for, writes for or belongs to: "Sahin Alpay (Zaman)", "Ahmed Shah (Jamiat)"."""
+        with_people = {c.paragraph for c in self.candidates if c.kind == "person"}
         for par in self.paragraphs:
-            if par.all_caps or "(" not in par.text:
+            if par.all_caps or par.position not in with_people or "(" not in par.text:
                 continue
             tokens = par.tokens
             for a in after_brackets(par):
