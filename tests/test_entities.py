@@ -2,9 +2,10 @@
 
 Gold (tests/fixtures/entities/gold.json, built by build_gold.py from annotations.txt) holds the
 four seed cables, ten corpus cables used while developing ("dev"), three former held-out cables
-("heldout"), six "fresh", four "unseen2", ten "unseen3", ten "unseen4" and ten "unseen5"
-cables. fresh to unseen5 were annotated blind and scored before any rule was changed for them;
-all are tuned on since (docs/entities.md has the blind first-look scores). A split must reach
+("heldout"), six "fresh", four "unseen2", ten "unseen3", ten "unseen4", ten "unseen5" and ten
+"unseen6" cables. fresh to unseen6 were annotated blind and scored before any rule was changed
+for them; all but unseen6 are tuned on since (docs/entities.md has the blind first-look
+scores), so unseen6 is the one estimate left for cables nobody tuned on. A split must reach
 precision 0.9 and recall 0.8, both for mentions and for merged entities; a split under it (a
 new blind split, say) is a strict expected failure with its measures, and a floor under them.
 
@@ -104,6 +105,7 @@ def below_bar(split: str, measured: str):
         "unseen3",
         "unseen4",  # blind first look: mentions 0.838/0.789, entities 0.855/0.739
         "unseen5",  # blind: mentions 0.850/0.793, entities 0.774/0.653
+        below_bar("unseen6", "blind: mentions 0.907/0.886, entities 0.887/0.815"),
     ],
 )
 def test_quality_holds_the_bar(split):
@@ -118,7 +120,7 @@ def test_quality_holds_the_bar(split):
 
 # The splits under the bar must not slip further: floors (precision, recall) a few points
 # under their measures.
-FLOORS: dict[str, tuple[float, float]] = {}
+FLOORS: dict[str, tuple[float, float]] = {"unseen6": (0.86, 0.78)}
 
 
 @pytest.mark.parametrize("split", sorted(FLOORS))
@@ -444,7 +446,17 @@ def test_package_imports_no_django():
 
 
 if __name__ == "__main__":
-    for name in ["seed", "dev", "heldout", "fresh", "unseen2", "unseen3", "unseen4", "unseen5"]:
+    for name in [
+        "seed",
+        "dev",
+        "heldout",
+        "fresh",
+        "unseen2",
+        "unseen3",
+        "unseen4",
+        "unseen5",
+        "unseen6",
+    ]:
         print(name, {k: round(v, 3) if isinstance(v, float) else v for k, v in score(name).items()})
 
 
