@@ -8,12 +8,13 @@ import signal
 import subprocess
 import sys
 import tarfile
+import threading
 import time
 
 import pytest
 from django.db import connection
 
-from cables.importing.run import import_paths
+from cables.importing.run import import_paths, read_ahead
 from cables.models import Cable, Reference
 from tests.conftest import CORPUS_ARCHIVE, PROJECT_DIR, SEEDS_DIR
 
@@ -335,3 +336,34 @@ def test_postgresql_statistics_are_kept_while_the_archive_doubles(db):
     analyzed = [query["sql"] for query in queries if query["sql"].startswith("ANALYZE")]
     assert len(analyzed) == 3  # at 1,200, 2,400 and 4,800 cables
     assert "cables_paragraph (cable_id)" in analyzed[0]
+
+
+def test_read_ahead_yields_every_input_in_order_and_raises_what_reading_raised():
+    def inputs():
+        yield from range(1000)
+        raise OSError("disk gone")
+
+    seen = []
+    with pytest.raises(OSError, match="disk gone"):
+        for item in read_ahead(inputs(), size=3):
+            seen.append(item)
+    assert seen == list(range(1000))
+
+
+def test_read_ahead_stops_reading_when_the_import_stops():
+    read, closed = [], []
+
+    def inputs():
+        try:
+            for n in range(10_000):
+                read.append(n)
+                yield n
+        finally:
+            closed.append(True)
+
+    items = read_ahead(inputs(), size=5)
+    assert [next(items) for _ in range(3)] == [0, 1, 2]
+    items.close()
+    assert closed == [True]  # the reading thread has ended and closed its input
+    assert len(read) <= 3 + 5 + 2  # what was taken, what waited, what was in hand
+    assert not [t for t in threading.enumerate() if t.name == "import-read-ahead"]

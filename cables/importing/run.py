@@ -13,7 +13,9 @@ import itertools
 import json
 import multiprocessing
 import os
+import queue
 import sys
+import threading
 import time
 from collections import Counter
 from dataclasses import dataclass, field
@@ -118,6 +120,60 @@ def parsed_chunks(chunks, workers):
             yield result.get(), done
 
 
+# Documents read ahead of the chunks: two chunks' worth.
+READ_AHEAD = 2 * CHUNK_SIZE
+
+
+def read_ahead(items, size=READ_AHEAD):
+    """Yields what ``items`` yields, in order, drawn in a thread up to ``size`` items ahead.
+
+    The inputs are read in the main process, between the writes of the batches; read in turn,
+    every file not in the page cache held the writer (and, on PostgreSQL, the server waiting
+    for it) for a disk read. Reading a file and hashing it release the GIL, so the thread reads
+    the next ones while the main thread writes. An exception in ``items`` is raised here; when
+    the caller stops early, the thread stops at its next item."""
+    done = object()
+    ahead = queue.Queue(maxsize=size)
+    stop = threading.Event()
+
+    def put(item):
+        while not stop.is_set():
+            try:
+                ahead.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def read():
+        try:
+            for item in items:
+                if not put((item, None)):
+                    return
+        except BaseException as exc:  # raised to the caller, where it belongs
+            put((done, exc))
+            return
+        finally:
+            close = getattr(items, "close", None)
+            if close is not None:  # the files it holds open, when the caller stopped early
+                close()
+        put((done, None))
+
+    thread = threading.Thread(target=read, name="import-read-ahead", daemon=True)
+    thread.start()
+    try:
+        while True:
+            item, error = ahead.get()
+            if item is done:
+                if error is not None:
+                    raise error
+                return
+            yield item
+    finally:
+        stop.set()
+        thread.join()
+
+
 class ImportRunning(Exception):
     """Another import is writing to this database."""
 
@@ -199,7 +255,7 @@ def _import_paths(paths, workers, report, stdout, quiet) -> Summary:
 
     def chunks():
         """Chunks of documents to parse, with the ones already stored set aside unparsed."""
-        documents = read_documents(paths)
+        documents = read_ahead(read_documents(paths))
         # Small chunks first, so that the workers start at once and the writer soon after.
         sizes = itertools.chain([25, 50, 100, 200], itertools.repeat(CHUNK_SIZE))
         while chunk := list(itertools.islice(documents, next(sizes))):
