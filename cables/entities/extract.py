@@ -795,6 +795,12 @@ class CableExtractor:
             and self.name_like(par, tokens[k + 1], strict=False)
         )
 
+    def drop_claims(self, par: Paragraph, first: int, last: int) -> None:
+        """The candidates claiming tokens first to last give way to a longer name over them."""
+        for m in range(first, last):
+            if par.claimed[m] is not None:
+                self.candidates[par.claimed[m]].dropped = True
+
     def free(self, par: Paragraph, first: int, last: int) -> bool:
         return par.claimed[first:last].count(None) == last - first
 
@@ -1961,9 +1967,7 @@ class CableExtractor:
                 absorbed.dropped = True
                 for m in range(absorbed.first, absorbed.last):
                     par.claimed[m] = None
-            for m in range(k + 1, end):  # a place after "of" or "for" is part of the name
-                if par.claimed[m] is not None:
-                    self.candidates[par.claimed[m]].dropped = True
+            self.drop_claims(par, k + 1, end)  # a place after "of" or "for" is part of the name
             last = tokens[end - 1]
             span = None
             if last.lower in ABBREVIATED and par.text[last.end : last.end + 1] == ".":
@@ -2439,9 +2443,7 @@ class CableExtractor:
         """Claim an untitled name over the words claimed before it: a person, but a place after
         "at" ("fired at the IDF post at Rosh Hanikra", "the facility at Diego Garcia")."""
         tokens = par.tokens
-        for m in range(first, last):
-            if par.claimed[m] is not None:
-                self.candidates[par.claimed[m]].dropped = True
+        self.drop_claims(par, first, last)
         start = tokens[first].start
         if AT.search(par.text, max(0, start - 4), start) and not tokens[last - 1].possessive:
             text = " ".join(par.text[start : tokens[last - 1].end].split())
@@ -2633,9 +2635,7 @@ class CableExtractor:
                             matched = length
                             break
                 if matched:
-                    for m in range(i, i + matched):
-                        if par.claimed[m] is not None:
-                            self.candidates[par.claimed[m]].dropped = True
+                    self.drop_claims(par, i, i + matched)
                     name, key = phrases[words] or ("", "")
                     self.claim(par, i, i + matched, kind, name=name, key=key)
                     after = i + matched

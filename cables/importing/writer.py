@@ -255,17 +255,18 @@ class BatchWriter:
             )
         insert_rows(CableTag, ["cable_id", "tag_id", "position"], cable_tags)
         insert_rows(Cable.caveats.through, ["cable_id", "caveat_id"], caveats)
-        paragraph_ids = reserved_ids(Paragraph, len(paragraphs))
-        if paragraph_ids is None:
+        ids = reserved_ids(Paragraph, len(paragraphs))
+        paragraph_ids = None
+        if ids is None:
             insert_rows(Paragraph, ["cable_id", *PARAGRAPH_FIELDS], paragraphs)
         else:
             insert_rows(
                 Paragraph,
                 ["id", "cable_id", *PARAGRAPH_FIELDS],
-                [(pk, *row) for pk, row in zip(paragraph_ids, paragraphs, strict=True)],
+                [(pk, *row) for pk, row in zip(ids, paragraphs, strict=True)],
             )
             # cable_id and position lead every paragraph row
-            paragraph_ids = {row[:2]: pk for pk, row in zip(paragraph_ids, paragraphs, strict=True)}
+            paragraph_ids = {row[:2]: pk for pk, row in zip(ids, paragraphs, strict=True)}
         insert_rows(Reference, ["from_cable_id", "target_id", *REFERENCE_FIELDS], references)
         self._write_mentions(records, cable_ids, paragraph_ids)
 
