@@ -367,3 +367,37 @@ def test_read_ahead_stops_reading_when_the_import_stops():
     assert closed == [True]  # the reading thread has ended and closed its input
     assert len(read) <= 3 + 5 + 2  # what was taken, what waited, what was in hand
     assert not [t for t in threading.enumerate() if t.name == "import-read-ahead"]
+
+
+def test_postgresql_batches_commit_without_waiting_and_the_run_ends_durable(monkeypatch):
+    """The batches' commits do not wait for the disk; the setting is the usual one again for
+    the steps after them (whose first commit makes the batches durable), even when a batch
+    fails."""
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL's synchronous_commit")
+    from cables.importing.writer import BatchWriter
+
+    def setting():
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW synchronous_commit")
+            return cursor.fetchone()[0]
+
+    during = []
+    write = BatchWriter.write
+
+    def watched(self, records):
+        during.append(setting())
+        return write(self, records)
+
+    monkeypatch.setattr(BatchWriter, "write", watched)
+    assert import_paths([SEEDS_DIR], workers=1, quiet=True).counts["imported"] == 4
+    assert during and set(during) == {"off"}
+    assert setting() == "on"
+
+    def failing(self, records):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(BatchWriter, "write", failing)
+    with pytest.raises(RuntimeError):
+        import_paths([SEED_641], workers=1, quiet=True)
+    assert setting() == "on"

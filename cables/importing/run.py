@@ -241,6 +241,26 @@ def sorts_on_disk():
             cursor.execute(f"PRAGMA temp_store={int(previous)}")
 
 
+@contextlib.contextmanager
+def commits_flushed_at_the_end():
+    """On PostgreSQL, the batches' commits do not wait for their WAL to reach the disk
+    (`synchronous_commit` off for the run's session): each batch is still all or nothing, and
+    a crash of the server can lose only the last batches' commits, whole, which the next run
+    imports again. The first commit after the batches waits as usual, and it makes every
+    earlier one durable with it: when the run says it is done, all of it is on disk. At the
+    release's size the batches' commits held the import 51 s."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SET synchronous_commit = off")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("RESET synchronous_commit")
+
+
 def _import_paths(paths, workers, report, stdout, quiet) -> Summary:
     stdout = stdout or sys.stdout
     workers = workers or os.cpu_count() or 1
@@ -276,7 +296,7 @@ def _import_paths(paths, workers, report, stdout, quiet) -> Summary:
                 line["notes"] = list(notes)
             report.write(json.dumps(line) + "\n")
 
-    for outcomes, stored in parsed_chunks(chunks(), workers):
+    def write(outcomes, stored):
         for document, reference_id in stored:
             account(document.source, UNCHANGED, reference_id=reference_id, notes=document.notes)
         records = [outcome.record for outcome in outcomes if outcome.record is not None]
@@ -290,6 +310,10 @@ def _import_paths(paths, workers, report, stdout, quiet) -> Summary:
         # With DEBUG on, Django keeps every query's SQL, whole cable bodies included.
         reset_queries()
         progress.update(summary.total)
+
+    with commits_flushed_at_the_end():
+        for outcomes, stored in parsed_chunks(chunks(), workers):
+            write(outcomes, stored)
 
     writer.forget_run()
     with sorts_on_disk():
