@@ -19,6 +19,21 @@ class Unindexed(Func):
 
 
 @contextlib.contextmanager
+def session_setting(name, value):
+    """PostgreSQL's setting ``name`` at ``value`` for the session inside, and back to its
+    default after, whatever happens inside; nothing on SQLite."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(f"SET {name} = {value}")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"RESET {name}")
+
+
 def every_row_wanted():
     """Queries started inside are planned to read all their rows (PostgreSQL).
 
@@ -27,13 +42,4 @@ def every_row_wanted():
     whole date index, 80 ms at 50,000 cables, instead of finding the 1,000 and sorting them,
     11 ms. The plan is fixed when the cursor is declared, at its first fetch.
     """
-    if connection.vendor != "postgresql":
-        yield
-        return
-    with connection.cursor() as cursor:
-        cursor.execute("SET cursor_tuple_fraction = 1")
-    try:
-        yield
-    finally:
-        with connection.cursor() as cursor:
-            cursor.execute("RESET cursor_tuple_fraction")
+    return session_setting("cursor_tuple_fraction", 1)

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from django.db import connection, reset_queries
 
 from cables.facets import refresh_archive_counts
+from cables.sql import session_setting
 
 from .entities import finish_run
 from .indexes import build_deferred_indexes, defer_indexes
@@ -241,7 +242,6 @@ def sorts_on_disk():
             cursor.execute(f"PRAGMA temp_store={int(previous)}")
 
 
-@contextlib.contextmanager
 def commits_flushed_at_the_end():
     """On PostgreSQL, the batches' commits do not wait for their WAL to reach the disk
     (`synchronous_commit` off for the run's session): each batch is still all or nothing, and
@@ -249,16 +249,7 @@ def commits_flushed_at_the_end():
     imports again. The first commit after the batches waits as usual, and it makes every
     earlier one durable with it: when the run says it is done, all of it is on disk. At the
     release's size the batches' commits held the import 51 s."""
-    if connection.vendor != "postgresql":
-        yield
-        return
-    with connection.cursor() as cursor:
-        cursor.execute("SET synchronous_commit = off")
-    try:
-        yield
-    finally:
-        with connection.cursor() as cursor:
-            cursor.execute("RESET synchronous_commit")
+    return session_setting("synchronous_commit", "off")
 
 
 def _import_paths(paths, workers, report, stdout, quiet) -> Summary:
