@@ -521,3 +521,11 @@ def test_islands_and_regions_by_their_english_names():
     capitals = "THE GOVERNOR OF ACEH AND OFFICIALS FROM INGUSHETIA VISITED MINDANAO."
     places = {m.text for m in extract_entities([capitals]) if m.kind == "place"}
     assert {"ACEH", "INGUSHETIA", "MINDANAO"} <= places
+
+
+def test_an_apostrophe_garbled_into_a_comma_is_kept_in_a_name():
+    """The cable system writes "Howard,s" and "O,Neill": the name is one word still."""
+    text = "Secretary Michael L,Estrange met Sean O,Neill. L,Estrange,s view was clear."
+    found = [(m.text, m.key) for m in extract_entities([text]) if m.kind == "person"]
+    assert [t for t, _ in found] == ["Michael L,Estrange", "Sean O,Neill", "L,Estrange"]
+    assert found[0][1] == found[2][1]

@@ -561,7 +561,9 @@ class Candidate:
 # Split on words: [gap, word, gap, word, ..., gap], offsets by adding up the lengths.
 WORD_SPLIT = re.compile(f"({TOKEN.pattern})")
 # The same for ASCII text (most paragraphs), where a letter is [A-Za-z]: a quarter faster.
-ASCII_WORD_SPLIT = re.compile(r"((?:[A-Za-z]\.){2,}|[A-Za-z]+(?:['-][A-Za-z]+)*)")
+ASCII_WORD_SPLIT = re.compile(
+    r"((?:[A-Za-z]\.){2,}|(?:[DLO],(?=[A-Za-z]{2}))?[A-Za-z]+(?:['-][A-Za-z]+)*)"
+)
 # A word after one of these (and white space) starts a sentence: "(Iran", ". The".
 SENTENCE_MARKS = frozenset('.!?:;"“([')
 NOT_LOWER = bytes(c for c in range(256) if not 97 <= c <= 122)  # deleted, a-z remain
