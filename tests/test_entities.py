@@ -529,3 +529,8 @@ def test_an_apostrophe_garbled_into_a_comma_is_kept_in_a_name():
     found = [(m.text, m.key) for m in extract_entities([text]) if m.kind == "person"]
     assert [t for t, _ in found] == ["Michael L,Estrange", "Sean O,Neill", "L,Estrange"]
     assert found[0][1] == found[2][1]
+
+
+def test_letters_joined_to_a_number_name_no_body():
+    text = "The PMU-18 scandal grew; the PMU-18 affair and SM-2 and SM-3 missiles were discussed."
+    assert [m.text for m in extract_entities([text])] == []

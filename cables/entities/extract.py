@@ -1469,7 +1469,7 @@ class CableExtractor:
             tokens = par.tokens
             for k in indexes_where(tokens, UPPER):
                 token = tokens[k]
-                if par.claimed[k] is not None:
+                if par.claimed[k] is not None or self.numbered(par, token):
                     continue
                 if self.office_symbol(par, k):
                     continue
@@ -1674,10 +1674,7 @@ class CableExtractor:
                     or text[token.start - 1 : token.start].isdigit()
                 ):
                     continue  # "38TH"
-                if (
-                    text[token.raw_end : token.raw_end + 1] == "-"
-                    and text[token.raw_end + 1 : token.raw_end + 2].isdigit()
-                ):
+                if self.numbered(par, token):
                     continue  # routing lists: "DOEE-00 PERC-00"
                 if text[token.raw_end : token.raw_end + 1] == "/" and self.office_symbol(par, k):
                     continue
@@ -1708,6 +1705,12 @@ class CableExtractor:
             for par, k in places:
                 if par.claimed[k] is None:
                     self.claim(par, k, k + 1, "organization", name=word, key=organization_key(word))
+
+    def numbered(self, par: Paragraph, token: Token) -> bool:
+        """Letters joined to a number name a model, a code or a project, no body: "SM-2",
+        "F-16", "PMU-18"."""
+        end = token.raw_end
+        return par.text[end : end + 1] == "-" and par.text[end + 1 : end + 2].isdigit()
 
     def capitals_unknown(self, word: str) -> bool:
         lower = word.lower()
