@@ -534,3 +534,11 @@ def test_an_apostrophe_garbled_into_a_comma_is_kept_in_a_name():
 def test_letters_joined_to_a_number_name_no_body():
     text = "The PMU-18 scandal grew; the PMU-18 affair and SM-2 and SM-3 missiles were discussed."
     assert [m.text for m in extract_entities([text])] == []
+
+
+def test_an_ordinal_before_a_congress_or_a_committee_numbers_a_meeting():
+    text = (
+        "The Eleventh Party Congress will pick the Eleventh Central Committee, unlike the Ninth "
+        "Party Plenum. The Second Mercantile Court ruled."
+    )
+    assert [m.text for m in extract_entities([text])] == ["Second Mercantile Court"]

@@ -103,6 +103,33 @@ NOT_OWNERS = frozenset(["department", "embassy", "government", "state", "country
 ABBREVIATED = frozenset(["co", "ltd", "inc", "corp"])
 # Kinds of body that any meeting or office has: "the Working Group", "the Political Unit".
 GENERIC_BODIES = frozenset(["group", "unit", "office", "committee", "department", "board", "force"])
+# "the Eleventh Party Congress", "the Tenth Central Committee": an ordinal before these numbers
+# a meeting or a term of a body, and names no body ("Second Appeals Court" is one).
+ORDINALS = frozenset(
+    [
+        "first",
+        "second",
+        "third",
+        "fourth",
+        "fifth",
+        "sixth",
+        "seventh",
+        "eighth",
+        "ninth",
+        "tenth",
+        "eleventh",
+        "twelfth",
+        "thirteenth",
+        "fourteenth",
+        "fifteenth",
+        "sixteenth",
+        "seventeenth",
+        "eighteenth",
+        "nineteenth",
+        "twentieth",
+    ]
+)
+SITTINGS = frozenset(["congress", "committee", "party"])
 # "Commission on Human Rights", "Committee for National Security": a body's name goes on.
 NAME_GOES_ON = frozenset(["of", "for", "on", "against"])
 # Words that begin a company's or a bank's name in the languages of cables' host countries.
@@ -1935,6 +1962,8 @@ class CableExtractor:
                 or (tokens[first].sentence_start and tokens[first].lower in self.gaz.common)
             ):
                 first += 1
+            if token.lower in SITTINGS and tokens[first].lower in ORDINALS:
+                continue
             # "Committee for National Security"; a body of one country is for another:
             # "the Uruguayan Central Committee for Israel"
             national = tokens[first].lower in self.gaz.demonyms or par.claimed[first] is not None
