@@ -542,3 +542,9 @@ def test_an_ordinal_before_a_congress_or_a_committee_numbers_a_meeting():
         "Party Plenum. The Second Mercantile Court ruled."
     )
     assert [m.text for m in extract_entities([text])] == ["Second Mercantile Court"]
+
+
+def test_a_place_that_owns_the_next_word_ends_a_name_after_for():
+    text = "He backed the Commission for Turkey's admission and the Bank of Italy's plan."
+    found = [(m.text, m.kind) for m in extract_entities([text])]
+    assert ("Turkey", "place") in found and ("Bank of Italy", "organization") in found

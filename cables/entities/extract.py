@@ -2083,6 +2083,8 @@ class CableExtractor:
                     and place.kind == "place"
                     and place.span is None
                     and place.first == last
+                    # "the Commission for Turkey's admission": the place owns what follows
+                    and not (tokens[place.last - 1].possessive and tokens[k].lower == "for")
                 ):
                     # "Bank of Georgia", "Special Court for Sierra Leone": the caller drops it
                     last = end = place.last
