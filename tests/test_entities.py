@@ -548,3 +548,9 @@ def test_a_place_that_owns_the_next_word_ends_a_name_after_for():
     text = "He backed the Commission for Turkey's admission and the Bank of Italy's plan."
     found = [(m.text, m.kind) for m in extract_entities([text])]
     assert ("Turkey", "place") in found and ("Bank of Italy", "organization") in found
+
+
+def test_a_compass_word_joins_a_place_that_begins_a_hyphenated_word():
+    text = "They covered South Asia-related issues and Central America-based firms."
+    found = [(m.text, m.kind) for m in extract_entities([text])]
+    assert found == [("South Asia", "place"), ("Central America", "place")]

@@ -2341,16 +2341,24 @@ class CableExtractor:
             if owner is None or not t.capitalized:
                 continue
             c = self.candidates[owner]
-            if c.kind != "place" or c.first != k or c.span is not None:
+            if c.kind != "place" or c.first != k:
                 continue
-            words = tuple(x.lower for x in tokens[c.first : c.last])
+            if c.span is None:
+                words = tuple(x.lower for x in tokens[c.first : c.last])
+                span = None
+            elif c.span[0] == tokens[k].start:  # "South Asia-related"
+                words = (par.text[slice(*c.span)].lower(),)
+                span = (t.start, c.span[1])
+            else:
+                continue
             if len(c.key) != 8 and words not in self.gaz.areas:
                 continue  # a country or a region, not a town: "Central Bank" is no place
             if par.claimed[k - 1] is not None or not self.adjacent(par, k - 1, k):
                 continue
             c.dropped = True
-            text = " ".join(par.text[t.start : tokens[c.last - 1].end].split())
-            self.claim(par, k - 1, c.last, "place", name=text, key=place_key(text))
+            end = span[1] if span else tokens[c.last - 1].end
+            text = " ".join(par.text[t.start : end].split())
+            self.claim(par, k - 1, c.last, "place", name=text, key=place_key(text), span=span)
 
     def prefixed_organizations(self, par: Paragraph) -> None:
         """ "Banco Modal", "Grupo Clarin": a company word of the host country's language before
