@@ -2338,8 +2338,8 @@ class CableExtractor:
         for k in [c + 1 for c in par.cues[COMPASS_CUE] if c + 1 < len(tokens)]:
             owner = par.claimed[k]
             t = tokens[k - 1]
-            if owner is None or not t.capitalized:
-                continue
+            if owner is None or not t.capitalized or par.text[t.start - 1 : t.start] == "-":
+                continue  # "the U.S.-Central America-Dominican Republic Free Trade Agreement"
             c = self.candidates[owner]
             if c.kind != "place" or c.first != k:
                 continue
