@@ -554,3 +554,19 @@ def test_a_compass_word_joins_a_place_that_begins_a_hyphenated_word():
     text = "They covered South Asia-related issues and Central America-based firms."
     found = [(m.text, m.kind) for m in extract_entities([text])]
     assert found == [("South Asia", "place"), ("Central America", "place")]
+
+
+def test_a_surname_takes_the_particles_written_before_it():
+    text = (
+        "Minister Carla del Ponte spoke. We were shocked by del Ponte's letter, as by de la "
+        "Rua's. Alberto Fujimori ruled, and others a la Fujimori."
+    )
+    found = [(m.text, m.key) for m in extract_entities([text]) if m.kind == "person"]
+    assert [t for t, _ in found] == [
+        "Carla del Ponte",
+        "del Ponte",
+        "de la Rua",
+        "Alberto Fujimori",
+        "Fujimori",
+    ]
+    assert found[0][1] == found[1][1]

@@ -2724,6 +2724,8 @@ class CableExtractor:
     # -- people: one entity per person within the cable -------------------------------------
     def resolve_people(self) -> None:
         people = [c for c in self.candidates if c.kind == "person" and not c.dropped]
+        for c in people:
+            self.particle_before(c)
         full_by_surname: dict[str, list[Candidate]] = defaultdict(list)
         first_surnames: dict[str, list[Candidate]] = defaultdict(list)
         hispanic = not HISPANIC_TAGS.isdisjoint(self.tags)
@@ -2734,7 +2736,8 @@ class CableExtractor:
             text = " ".join(par.text[start:end].split())  # "Taylor" of "pro-Taylor"
             texts[id(c)] = text.title() if par.all_caps or text.isupper() else text
             parts = name_parts(text)
-            if len(parts) > 1:
+            if len(parts) > 1 and not (parts[0] in NAME_PARTICLES and text[0].islower()):
+                # a full name; "del Ponte" is a surname
                 c.key = person_key(text)
                 full_by_surname[parts[-1]].append(c)
             if hispanic and len(parts) > 2 and parts[-2] not in self.gaz.given_names:
@@ -2789,6 +2792,27 @@ class CableExtractor:
                 best[c.key] = text
         for c in people:
             c.name = best[c.key]
+
+    def particle_before(self, c: Candidate) -> None:
+        """A surname takes the particle written before it in lower case: "del Ponte's",
+        "de Villepin", "bin Laden"."""
+        par = self.paragraphs[c.paragraph]
+        if c.span is not None or par.all_caps:
+            return
+        k = c.first - 1
+        while k >= 0 and par.claimed[k] is None:
+            t = par.tokens[k]
+            if not (
+                t.lower in NAME_PARTICLES
+                and t.text.islower()
+                and self.adjacent(par, k, k + 1)
+                and not self.name_before(par, k)  # "Antonio de Padua Rodrigues", cut before
+                and not INDEFINITE.search(par.text, max(0, t.start - 4), t.start)  # "a la"
+            ):
+                return
+            c.first = k  # "de la Rua": one particle or two
+            par.claimed[k] = par.claimed[k + 1]
+            k -= 1
 
     def affiliations(self) -> None:
         """One unknown word in brackets after a person's name is the body the person speaks
