@@ -570,3 +570,8 @@ def test_a_surname_takes_the_particles_written_before_it():
         "Fujimori",
     ]
     assert found[0][1] == found[1][1]
+
+
+def test_a_german_foundation_is_a_body():
+    found = extract_entities(["Over fish at an Adenauer Stiftung affair, he spoke."])
+    assert [(m.text, m.kind) for m in found] == [("Adenauer Stiftung", "organization")]

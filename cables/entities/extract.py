@@ -45,6 +45,7 @@ ORG_SUFFIXES = frozenset(
         "institute",
         "university",
         "foundation",
+        "stiftung",  # "Konrad Adenauer Stiftung"
         "brigade",
         "brigades",
         "forces",
