@@ -575,3 +575,9 @@ def test_a_surname_takes_the_particles_written_before_it():
 def test_a_german_foundation_is_a_body():
     found = extract_entities(["Over fish at an Adenauer Stiftung affair, he spoke."])
     assert [(m.text, m.kind) for m in found] == [("Adenauer Stiftung", "organization")]
+
+
+def test_a_politburo_is_no_name():
+    """Every communist party has one, as every country has a congress."""
+    found = extract_entities(["Politburo members since 1996, they joined the Politburo's ranks."])
+    assert [m.text for m in found] == []
