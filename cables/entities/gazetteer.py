@@ -20,9 +20,7 @@ DATA = Path(__file__).with_name("data")
 
 # A word: letters with inner apostrophes or hyphens; or an abbreviation with dots ("U.S.").
 # (Runs of letters, not one letter at a time with a look-ahead: a third faster, same words.)
-# "O,Neill" and "L,Estrange" are one word, their apostrophe garbled into a comma by the cable
-# system (as in "Howard,s"): O', D' and L' begin names.
-TOKEN = re.compile(r"(?:[A-Za-z]\.){2,}|(?:[DLO],(?=[^\W\d_]{2}))?[^\W\d_]+(?:['’-][^\W\d_]+)*")
+TOKEN = re.compile(r"(?:[A-Za-z]\.){2,}|[^\W\d_]+(?:['’-][^\W\d_]+)*")
 
 FUNCTION_WORDS = frozenset(
     [
