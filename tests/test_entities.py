@@ -2,10 +2,10 @@
 
 Gold (tests/fixtures/entities/gold.json, built by build_gold.py from annotations.txt) holds the
 four seed cables, ten corpus cables used while developing ("dev"), three former held-out cables
-("heldout"), six "fresh", four "unseen2", ten "unseen3", ten "unseen4", ten "unseen5" and ten
-"unseen6" cables. fresh to unseen6 were annotated blind and scored before any rule was changed
-for them; all are tuned on since (docs/entities.md has the blind first-look scores: unseen6's
-stays the estimate for cables nobody tuned on until a new blind split is scored). A split must
+("heldout"), six "fresh", four "unseen2", ten "unseen3", ten "unseen4", ten "unseen5", ten
+"unseen6" and ten "unseen7" cables. fresh to unseen7 were annotated blind and scored before any
+rule was changed for them; all but unseen7 are tuned on since (docs/entities.md has the blind
+first-look scores), so unseen7 is the estimate for cables nobody tuned on. A split must
 reach precision 0.9 and recall 0.8, both for mentions and for merged entities; a split under it
 (a new blind split, say) is a strict expected failure with its measures, and a floor under them.
 
@@ -106,6 +106,7 @@ def below_bar(split: str, measured: str):
         "unseen4",  # blind first look: mentions 0.838/0.789, entities 0.855/0.739
         "unseen5",  # blind: mentions 0.850/0.793, entities 0.774/0.653
         "unseen6",  # blind: mentions 0.907/0.886, entities 0.887/0.815
+        below_bar("unseen7", "blind: mentions 0.923/0.838, entities 0.904/0.740"),
     ],
 )
 def test_quality_holds_the_bar(split):
@@ -119,8 +120,8 @@ def test_quality_holds_the_bar(split):
 
 
 # The splits under the bar must not slip further: floors (precision, recall) a few points
-# under their measures. None is under it now; a new blind split comes in here.
-FLOORS: dict[str, tuple[float, float]] = {}
+# under their measures.
+FLOORS: dict[str, tuple[float, float]] = {"unseen7": (0.87, 0.71)}
 
 
 @pytest.mark.parametrize("split", sorted(FLOORS))
@@ -456,6 +457,7 @@ if __name__ == "__main__":
         "unseen4",
         "unseen5",
         "unseen6",
+        "unseen7",
     ]:
         print(name, {k: round(v, 3) if isinstance(v, float) else v for k, v in score(name).items()})
 
