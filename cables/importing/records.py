@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 
 from cables.entities import extract_entities, tag_places
 from cables.parsing import NotACable, parse_cable
@@ -131,7 +131,8 @@ def build_record(document: RawDocument) -> Outcome:
         "precedence": parsed.precedence,
         "subject": parsed.subject,
         "summary": parsed.summary,
-        "recipients": [asdict(recipient) for recipient in parsed.recipients],
+        # of strings only: a shallow copy, at a tenth of asdict()'s deep one
+        "recipients": [dict(vars(recipient)) for recipient in parsed.recipients],
         "classified_by": parsed.classified_by,
         "classification_reasons": parsed.classification_reasons[:200],
         "signer": parsed.signer[:100],
