@@ -401,3 +401,37 @@ def test_postgresql_batches_commit_without_waiting_and_the_run_ends_durable(monk
     with pytest.raises(RuntimeError):
         import_paths([SEED_641], workers=1, quiet=True)
     assert setting() == "on"
+
+
+def test_postgresql_builds_the_search_index_beside_the_recounts(transactional_db, monkeypatch):
+    """The GIN index of the paragraphs' words is built on a connection of its own while the
+    run goes on; the run waits for it at the end, and fails with its error."""
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL's GIN index")
+    from django.db.utils import ProgrammingError
+
+    from cables.importing import indexes
+
+    def index_names():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT indexname FROM pg_indexes WHERE tablename = 'cables_paragraph'")
+            return {row[0] for row in cursor.fetchall()}
+
+    with connection.cursor() as cursor:
+        cursor.execute("DROP INDEX paragraph_search_idx")
+    ran = []
+    with indexes.deferred_indexes_built():
+        ran.append(True)
+    assert ran and "paragraph_search_idx" in index_names()
+    import_paths([SEEDS_DIR], workers=1, quiet=True)
+    from cables import search
+
+    found = search.filter_cables(Cable.objects.all(), "Najjar").values_list("reference_id")
+    assert ("06BAKU641",) in found
+
+    with connection.cursor() as cursor:
+        cursor.execute("DROP INDEX paragraph_search_idx")
+    broken = [("cables_paragraph", "paragraph_search_idx", "CREATE INDEX x ON no_such_table (y)")]
+    monkeypatch.setattr(indexes, "POSTGRESQL_INDEXES", broken)
+    with pytest.raises(ProgrammingError, match="no_such_table"), indexes.deferred_indexes_built():
+        pass

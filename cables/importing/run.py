@@ -26,7 +26,7 @@ from cables.facets import refresh_archive_counts
 from cables.sql import session_setting
 
 from .entities import finish_run
-from .indexes import build_deferred_indexes, defer_indexes
+from .indexes import defer_indexes, deferred_indexes_built
 from .readers import count_inputs, read_documents
 from .records import build_record
 from .writer import (
@@ -308,9 +308,9 @@ def _import_paths(paths, workers, report, stdout, quiet) -> Summary:
 
     writer.forget_run()
     with sorts_on_disk():
-        build_deferred_indexes()
-        refresh_tag_counts()
-        touched = finish_run()
+        with deferred_indexes_built():
+            refresh_tag_counts()
+            touched = finish_run()
         # The whole archive's facet counts, and a new archive version (a fresh cache of counts)
         # when this run changed something; after the entities, so that no stale count is cached.
         refresh_archive_counts(
