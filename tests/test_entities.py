@@ -583,3 +583,12 @@ def test_a_politburo_is_no_name():
     """Every communist party has one, as every country has a congress."""
     found = extract_entities(["Politburo members since 1996, they joined the Politburo's ranks."])
     assert [m.text for m in found] == []
+
+
+def test_a_demonym_of_two_words_names_the_government():
+    text = "The South African Government and the North Korean Government spoke."
+    found = [(m.text, m.key) for m in extract_entities([text])]
+    assert found == [
+        ("South African Government", "org:government of south africa"),
+        ("North Korean Government", "org:government of north korea"),
+    ]

@@ -2277,17 +2277,21 @@ class CableExtractor:
         tokens = par.tokens
         if par.all_caps or g == 0 or not tokens[g].capitalized or tokens[g].upper:
             return
-        country = self.gaz.demonym_countries.get(tokens[g - 1].lower)
+        first = g - 1
+        country = self.gaz.demonym_countries.get(tokens[first].lower)
+        if g > 1 and self.adjacent(par, g - 2, g - 1):  # "the South African Government"
+            two_words = f"{tokens[g - 2].lower} {tokens[first].lower}"
+            if two_words in self.gaz.demonym_countries:
+                first, country = g - 2, self.gaz.demonym_countries[two_words]
         if (
             country is None
-            or not tokens[g - 1].capitalized
-            or par.claimed[g - 1] is not None
-            or par.claimed[g] is not None
+            or not all(t.capitalized for t in tokens[first:g])
+            or any(owner is not None for owner in par.claimed[first : g + 1])
             or not self.adjacent(par, g - 1, g)
         ):
             return
         name = f"Government of {country}"
-        self.claim(par, g - 1, g + 1, "organization", name=name, key=organization_key(name))
+        self.claim(par, first, g + 1, "organization", name=name, key=organization_key(name))
 
     def of_what(self, par: Paragraph, g: int) -> Candidate | None:
         """The place claimed right after "<word> of [the]" at token g."""
