@@ -592,3 +592,9 @@ def test_a_demonym_of_two_words_names_the_government():
         ("South African Government", "org:government of south africa"),
         ("North Korean Government", "org:government of north korea"),
     ]
+
+
+def test_two_capitalised_words_before_party_name_it():
+    text = "The coalition includes the Socialist Left party, which the Labor party opposes."
+    found = [(m.text, m.kind) for m in extract_entities([text])]
+    assert ("Socialist Left", "organization") in found

@@ -1277,6 +1277,8 @@ class CableExtractor:
                     if par.all_caps or not t.text.islower() or tokens[k].after_skipped:
                         continue
                     first = self.words_before(par, k, self.organization_word)
+                    if first == k and t.lower == "party":
+                        first = self.party_of_common_words(par, k)
                     if first == k or tokens[first].sentence_start:
                         continue
                     before = tokens[k - 1]
@@ -1313,6 +1315,19 @@ class CableExtractor:
         if not names:
             return
         self.claim_phrases(names, "organization", self.not_before_a_suffix)
+
+    def party_of_common_words(self, par: Paragraph, k: int) -> int:
+        """The start of two capitalised words before "party" at k that name it, common words
+        as they may be ("the Socialist Left party"); k when there are none."""
+        if k < 2 or not all(
+            par.tokens[m].capitalized
+            and not par.tokens[m].upper
+            and par.claimed[m] is None
+            and self.adjacent(par, m, m + 1)
+            for m in (k - 2, k - 1)
+        ):
+            return k
+        return k - 2
 
     def not_before_a_suffix(self, par: Paragraph, i: int, words: tuple[str, ...]) -> bool:
         """ "Umma Party" is a longer name than "Umma", which a later pass finds."""
