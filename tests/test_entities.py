@@ -4,8 +4,8 @@ Gold (tests/fixtures/entities/gold.json, built by build_gold.py from annotations
 four seed cables, ten corpus cables used while developing ("dev"), three former held-out cables
 ("heldout"), six "fresh", four "unseen2", ten "unseen3", ten "unseen4", ten "unseen5", ten
 "unseen6" and ten "unseen7" cables. fresh to unseen7 were annotated blind and scored before any
-rule was changed for them; all but unseen7 are tuned on since (docs/entities.md has the blind
-first-look scores), so unseen7 is the estimate for cables nobody tuned on. A split must
+rule was changed for them; all are tuned on since (docs/entities.md has the blind first-look
+scores, unseen7's the estimate for cables nobody tuned on until the next blind split). A split must
 reach precision 0.9 and recall 0.8, both for mentions and for merged entities; a split under it
 (a new blind split, say) is a strict expected failure with its measures, and a floor under them.
 
@@ -106,7 +106,7 @@ def below_bar(split: str, measured: str):
         "unseen4",  # blind first look: mentions 0.838/0.789, entities 0.855/0.739
         "unseen5",  # blind: mentions 0.850/0.793, entities 0.774/0.653
         "unseen6",  # blind: mentions 0.907/0.886, entities 0.887/0.815
-        below_bar("unseen7", "blind: mentions 0.923/0.838, entities 0.904/0.740"),
+        "unseen7",  # blind: mentions 0.923/0.838, entities 0.904/0.740
     ],
 )
 def test_quality_holds_the_bar(split):
@@ -121,7 +121,7 @@ def test_quality_holds_the_bar(split):
 
 # The splits under the bar must not slip further: floors (precision, recall) a few points
 # under their measures.
-FLOORS: dict[str, tuple[float, float]] = {"unseen7": (0.87, 0.71)}
+FLOORS: dict[str, tuple[float, float]] = {}
 
 
 @pytest.mark.parametrize("split", sorted(FLOORS))
@@ -598,3 +598,27 @@ def test_two_capitalised_words_before_party_name_it():
     text = "The coalition includes the Socialist Left party, which the Labor party opposes."
     found = [(m.text, m.kind) for m in extract_entities([text])]
     assert ("Socialist Left", "organization") in found
+
+
+def test_newspapers_parties_and_companies_of_every_region_are_bodies():
+    text = (
+        "Okada tells Flournoy he is against it (Asahi); the Mail and Guardian and ABC Color said "
+        "so, as Fianna Fail and New Komeito did, and Saab and Yukos."
+    )
+    found = [m.text for m in extract_entities([text]) if m.kind == "organization"]
+    assert found == [
+        "Asahi",
+        "Mail and Guardian",
+        "ABC Color",
+        "Fianna Fail",
+        "New Komeito",
+        "Saab",
+        "Yukos",
+    ]
+
+
+def test_councilor_is_a_title():
+    found = extract_entities(["State Councilor Dai Bingguo came. Dai spoke."])
+    people = [(m.text, m.key) for m in found if m.kind == "person"]
+    assert [t for t, _ in people] == ["Dai Bingguo", "Dai"]
+    assert people[0][1] == people[1][1]
