@@ -438,6 +438,11 @@ def test_tags_link_to_the_place_keys_of_their_countries():
 def test_government_acronym_follows_the_tags():
     mentions = extract_entities(["THE GOI DENIED IT."], tags=["IR"])
     assert [(m.text, m.name) for m in mentions] == [("GOI", "Government of Iran")]
+    # the tags win over the lists ("GOB" is Brazil's there), a country of two words has its
+    # own acronym
+    for tags, name in [(["BA"], "Government of Bahrain"), (["ES"], "Government of Egypt")]:
+        mentions = extract_entities(["The GOB and the GOE denied it."], tags=tags)
+        assert name in [m.name for m in mentions]
 
 
 def test_package_imports_no_django():

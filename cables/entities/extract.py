@@ -794,14 +794,16 @@ class CableExtractor:
         self.ministries: list[Candidate] = []  # "Ministry of ..." from the lists
         self.not_bodies: set[str] = set()  # acronyms defined as programmes, treaties...
         # "GOI" in a cable tagged IR is the Government of Iran: by FIPS code, ISO code
-        # ("GOCR" in a cable tagged CS, Costa Rica) or initial letter
+        # ("GOCR" in a cable tagged CS, Costa Rica) or the initial of a name of one word (El
+        # Salvador's is "GOES")
         self.tag_countries: dict[str, str] = {}
         for tag in self.tags:
             if tag in self.gaz.fips:
                 country, key = self.gaz.fips[tag]
                 self.tag_countries.setdefault(tag, country)
                 self.tag_countries.setdefault(key.removeprefix("place:").upper(), country)
-                self.tag_countries.setdefault(country[0].upper(), country)
+                if " " not in country:
+                    self.tag_countries.setdefault(country[0].upper(), country)
 
     # -- helpers ---------------------------------------------------------------------------
     def adjacent(self, par: Paragraph, i: int, j: int) -> bool:
@@ -1183,14 +1185,14 @@ class CableExtractor:
         phrase = self.phrase_at(par, i) if par.all_caps or token.capitalized else None
         if phrase and (phrase[0] > i + 1 or not acronym):
             return phrase  # "UN Security Council" before "UN"
+        # "GOB" in a cable tagged BA is the Government of Bahrain, whatever the lists say
+        government = token.text[:2] == "GO" and GOVERNMENT.fullmatch(token.text)
+        country = self.tag_countries.get(government.group(1)) if government else None
+        if country:
+            name = f"Government of {country}"
+            return i + 1, ("organization", name, organization_key(name))
         if acronym:
             return i + 1, acronym
-        government = token.text[:2] == "GO" and GOVERNMENT.fullmatch(token.text)
-        if government and token.text not in gaz.acronyms:
-            country = self.tag_countries.get(government.group(1))
-            if country:
-                name = f"Government of {country}"
-                return i + 1, ("organization", name, organization_key(name))
         return None
 
     def phrase_at(self, par: Paragraph, i: int):
