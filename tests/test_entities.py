@@ -627,3 +627,11 @@ def test_councilor_is_a_title():
     people = [(m.text, m.key) for m in found if m.kind == "person"]
     assert [t for t, _ in people] == ["Dai Bingguo", "Dai"]
     assert people[0][1] == people[1][1]
+
+
+def test_un_missions_are_bodies_met_once():
+    found = extract_entities(["UNOMIG confirms that militias are present, MINUSTAH says."])
+    assert [(m.text, m.kind) for m in found] == [
+        ("UNOMIG", "organization"),
+        ("MINUSTAH", "organization"),
+    ]
