@@ -400,6 +400,16 @@ SPEECH_VERBS = frozenset(
         "denied",
         "insisted",
         "warned",
+        # the present of headlines and press summaries: "Okada tells Flournoy"
+        "tells",
+        "warns",
+        "adds",
+        "stresses",
+        "explains",
+        "argues",
+        "insists",
+        "denies",
+        "confirms",
     ]
 )
 # "the whaling company Hvalur", "energy giant Gazprom": a kind of company before its name.
