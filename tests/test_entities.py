@@ -641,3 +641,9 @@ def test_a_lone_name_before_a_verb_of_speech_in_the_present_is_a_person():
     """Press summaries put their headlines in the present: "Okada tells Flournoy"."""
     found = extract_entities(["Later, Okada tells the press he is against it. Okada warns."])
     assert [(m.text, m.kind) for m in found] == [("Okada", "person"), ("Okada", "person")]
+
+
+def test_a_government_acronym_follows_the_government_the_cable_names_in_full():
+    text = "The Government of Ecuador agreed; the GOE denied it."
+    found = extract_entities([text], tags=["ES"])  # El Salvador's is GOES
+    assert {m.key for m in found} == {"org:government of ecuador"}

@@ -279,6 +279,7 @@ CAPS_AMBIGUOUS = frozenset(
     ["US", "AID", "WHO", "PA", "AP", "GE", "AU", "EC", "AQ", "IT", "OR", "IN", "AT"]
 )
 GOVERNMENT = re.compile(r"GO([A-Z]{1,3})")
+GOVERNMENT_OF = re.compile(r"Government\s+of\s+([A-Z][a-z]+)\b")
 # The forums named by a number: "G-20", "G8".
 GROUP_OF = re.compile(r"G-?(7|8|20|77)(?![\w-])")
 GROUPS_OF = {
@@ -807,6 +808,7 @@ class CableExtractor:
         # ("GOCR" in a cable tagged CS, Costa Rica) or the initial of a name of one word (El
         # Salvador's is "GOES")
         self.tag_countries: dict[str, str] = {}
+        self.named_governments: dict[str, str] | None = None
         for tag in self.tags:
             if tag in self.gaz.fips:
                 country, key = self.gaz.fips[tag]
@@ -1195,15 +1197,31 @@ class CableExtractor:
         phrase = self.phrase_at(par, i) if par.all_caps or token.capitalized else None
         if phrase and (phrase[0] > i + 1 or not acronym):
             return phrase  # "UN Security Council" before "UN"
-        # "GOB" in a cable tagged BA is the Government of Bahrain, whatever the lists say
+        # "GOB" in a cable tagged BA is the Government of Bahrain, whatever the lists say;
+        # untagged, "GOE" is the "Government of Ecuador" that the cable names in full
         government = token.text[:2] == "GO" and GOVERNMENT.fullmatch(token.text)
-        country = self.tag_countries.get(government.group(1)) if government else None
+        country = None
+        if government:
+            code = government.group(1)
+            country = self.tag_countries.get(code) or self.governments_named().get(code)
         if country:
             name = f"Government of {country}"
             return i + 1, ("organization", name, organization_key(name))
         if acronym:
             return i + 1, acronym
         return None
+
+    def governments_named(self) -> dict[str, str]:
+        """Initial -> country of one word, for the "Government of <country>" the cable names
+        in full; read once, when a government's acronym is first met."""
+        if self.named_governments is None:
+            self.named_governments = {}
+            for par in self.paragraphs:
+                for match in GOVERNMENT_OF.finditer(par.text):
+                    entry = self.gaz.phrases.get((match.group(1).lower(),))
+                    if entry and entry[0] == "place" and len(entry[2]) == 8:
+                        self.named_governments.setdefault(entry[1][0], entry[1])
+        return self.named_governments
 
     def phrase_at(self, par: Paragraph, i: int):
         tokens, gaz = par.tokens, self.gaz
