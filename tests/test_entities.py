@@ -647,3 +647,12 @@ def test_a_government_acronym_follows_the_government_the_cable_names_in_full():
     text = "The Government of Ecuador agreed; the GOE denied it."
     found = extract_entities([text], tags=["ES"])  # El Salvador's is GOES
     assert {m.key for m in found} == {"org:government of ecuador"}
+
+
+def test_an_unknown_word_listed_between_two_places_is_a_place():
+    found = extract_entities(["Looting went on in Gori, Kaspi, and Khashuri, said Zorba."])
+    assert [(m.text, m.kind) for m in found][:3] == [
+        ("Gori", "place"),
+        ("Kaspi", "place"),
+        ("Khashuri", "place"),
+    ]

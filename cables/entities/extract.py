@@ -1461,6 +1461,27 @@ class CableExtractor:
             name = text.title() if par.all_caps else text
             names.setdefault(tuple(x.lower for x in tokens[first:last]), (name, place_key(text)))
 
+    def places_listed_between_places(self) -> None:
+        """An unknown word listed between two places is one: "in Gori, Kaspi, and Khashuri"."""
+        for c in [c for c in self.candidates if c.kind == "place" and not c.dropped]:
+            par = self.paragraphs[c.paragraph]
+            tokens, k = par.tokens, c.last
+            if k + 1 >= len(tokens) or par.text[tokens[k - 1].raw_end : tokens[k].start] != ", ":
+                continue
+            if tokens[k].sentence_start or not self.place_word(par, k):
+                continue
+            after = k + 1
+            gap = par.text[tokens[k].raw_end : tokens[after].start].strip()
+            if tokens[after].lower == "and" and gap in ("", ","):
+                after += 1
+            elif gap != ",":
+                continue
+            owner = par.claimed[after] if after < len(tokens) else None
+            if owner is None or self.candidates[owner].kind != "place":
+                continue
+            text = tokens[k].text.title() if par.all_caps else tokens[k].text
+            self.claim(par, k, k + 1, "place", name=text, key=place_key(text))
+
     def place_word(self, par: Paragraph, k: int) -> bool:
         t = par.tokens[k]
         return (
@@ -3004,6 +3025,7 @@ class CableExtractor:
             if par.cues[COMPASS_CUE] and not par.all_caps:
                 self.compass_places(par)
             self.cued_people(par)
+        self.places_listed_between_places()
         self.signature()
         self.known_people()
         self.capitals_acronyms()
