@@ -4,8 +4,8 @@ Gold (tests/fixtures/entities/gold.json, built by build_gold.py from annotations
 four seed cables, ten corpus cables used while developing ("dev"), three former held-out cables
 ("heldout"), six "fresh", four "unseen2", ten "unseen3", ten "unseen4", ten "unseen5", ten
 "unseen6" and ten "unseen7" cables. fresh to unseen7 were annotated blind and scored before any
-rule was changed for them; all but unseen7 are tuned on since (docs/entities.md has the blind
-first-look scores), so unseen7 is the estimate for cables nobody tuned on. A split must
+rule was changed for them; all are tuned on since (docs/entities.md has the blind first-look
+scores, unseen7's the estimate for cables nobody tuned on until the next blind split). A split must
 reach precision 0.9 and recall 0.8, both for mentions and for merged entities; a split under it
 (a new blind split, say) is a strict expected failure with its measures, and a floor under them.
 
@@ -106,7 +106,7 @@ def below_bar(split: str, measured: str):
         "unseen4",  # blind first look: mentions 0.838/0.789, entities 0.855/0.739
         "unseen5",  # blind: mentions 0.850/0.793, entities 0.774/0.653
         "unseen6",  # blind: mentions 0.907/0.886, entities 0.887/0.815
-        below_bar("unseen7", "blind: mentions 0.923/0.838, entities 0.904/0.740"),
+        "unseen7",  # blind: mentions 0.923/0.838, entities 0.904/0.740
     ],
 )
 def test_quality_holds_the_bar(split):
@@ -121,7 +121,7 @@ def test_quality_holds_the_bar(split):
 
 # The splits under the bar must not slip further: floors (precision, recall) a few points
 # under their measures.
-FLOORS: dict[str, tuple[float, float]] = {"unseen7": (0.87, 0.71)}
+FLOORS: dict[str, tuple[float, float]] = {}
 
 
 @pytest.mark.parametrize("split", sorted(FLOORS))
@@ -438,6 +438,11 @@ def test_tags_link_to_the_place_keys_of_their_countries():
 def test_government_acronym_follows_the_tags():
     mentions = extract_entities(["THE GOI DENIED IT."], tags=["IR"])
     assert [(m.text, m.name) for m in mentions] == [("GOI", "Government of Iran")]
+    # the tags win over the lists ("GOB" is Brazil's there), a country of two words has its
+    # own acronym
+    for tags, name in [(["BA"], "Government of Bahrain"), (["ES"], "Government of Egypt")]:
+        mentions = extract_entities(["The GOB and the GOE denied it."], tags=tags)
+        assert name in [m.name for m in mentions]
 
 
 def test_package_imports_no_django():
@@ -583,3 +588,71 @@ def test_a_politburo_is_no_name():
     """Every communist party has one, as every country has a congress."""
     found = extract_entities(["Politburo members since 1996, they joined the Politburo's ranks."])
     assert [m.text for m in found] == []
+
+
+def test_a_demonym_of_two_words_names_the_government():
+    text = "The South African Government and the North Korean Government spoke."
+    found = [(m.text, m.key) for m in extract_entities([text])]
+    assert found == [
+        ("South African Government", "org:government of south africa"),
+        ("North Korean Government", "org:government of north korea"),
+    ]
+
+
+def test_two_capitalised_words_before_party_name_it():
+    text = "The coalition includes the Socialist Left party, which the Labor party opposes."
+    found = [(m.text, m.kind) for m in extract_entities([text])]
+    assert ("Socialist Left", "organization") in found
+
+
+def test_newspapers_parties_and_companies_of_every_region_are_bodies():
+    text = (
+        "Okada tells Flournoy he is against it (Asahi); the Mail and Guardian and ABC Color said "
+        "so, as Fianna Fail and New Komeito did, and Saab and Yukos."
+    )
+    found = [m.text for m in extract_entities([text]) if m.kind == "organization"]
+    assert found == [
+        "Asahi",
+        "Mail and Guardian",
+        "ABC Color",
+        "Fianna Fail",
+        "New Komeito",
+        "Saab",
+        "Yukos",
+    ]
+
+
+def test_councilor_is_a_title():
+    found = extract_entities(["State Councilor Dai Bingguo came. Dai spoke."])
+    people = [(m.text, m.key) for m in found if m.kind == "person"]
+    assert [t for t, _ in people] == ["Dai Bingguo", "Dai"]
+    assert people[0][1] == people[1][1]
+
+
+def test_un_missions_are_bodies_met_once():
+    found = extract_entities(["UNOMIG confirms that militias are present, MINUSTAH says."])
+    assert [(m.text, m.kind) for m in found] == [
+        ("UNOMIG", "organization"),
+        ("MINUSTAH", "organization"),
+    ]
+
+
+def test_a_lone_name_before_a_verb_of_speech_in_the_present_is_a_person():
+    """Press summaries put their headlines in the present: "Okada tells Flournoy"."""
+    found = extract_entities(["Later, Okada tells the press he is against it. Okada warns."])
+    assert [(m.text, m.kind) for m in found] == [("Okada", "person"), ("Okada", "person")]
+
+
+def test_a_government_acronym_follows_the_government_the_cable_names_in_full():
+    text = "The Government of Ecuador agreed; the GOE denied it."
+    found = extract_entities([text], tags=["ES"])  # El Salvador's is GOES
+    assert {m.key for m in found} == {"org:government of ecuador"}
+
+
+def test_an_unknown_word_listed_between_two_places_is_a_place():
+    found = extract_entities(["Looting went on in Gori, Kaspi, and Khashuri, said Zorba."])
+    assert [(m.text, m.kind) for m in found][:3] == [
+        ("Gori", "place"),
+        ("Kaspi", "place"),
+        ("Khashuri", "place"),
+    ]

@@ -279,6 +279,7 @@ CAPS_AMBIGUOUS = frozenset(
     ["US", "AID", "WHO", "PA", "AP", "GE", "AU", "EC", "AQ", "IT", "OR", "IN", "AT"]
 )
 GOVERNMENT = re.compile(r"GO([A-Z]{1,3})")
+GOVERNMENT_OF = re.compile(r"Government\s+of\s+([A-Z][a-z]+)\b")
 # The forums named by a number: "G-20", "G8".
 GROUP_OF = re.compile(r"G-?(7|8|20|77)(?![\w-])")
 GROUPS_OF = {
@@ -400,6 +401,16 @@ SPEECH_VERBS = frozenset(
         "denied",
         "insisted",
         "warned",
+        # the present of headlines and press summaries: "Okada tells Flournoy"
+        "tells",
+        "warns",
+        "adds",
+        "stresses",
+        "explains",
+        "argues",
+        "insists",
+        "denies",
+        "confirms",
     ]
 )
 # "the whaling company Hvalur", "energy giant Gazprom": a kind of company before its name.
@@ -794,14 +805,17 @@ class CableExtractor:
         self.ministries: list[Candidate] = []  # "Ministry of ..." from the lists
         self.not_bodies: set[str] = set()  # acronyms defined as programmes, treaties...
         # "GOI" in a cable tagged IR is the Government of Iran: by FIPS code, ISO code
-        # ("GOCR" in a cable tagged CS, Costa Rica) or initial letter
+        # ("GOCR" in a cable tagged CS, Costa Rica) or the initial of a name of one word (El
+        # Salvador's is "GOES")
         self.tag_countries: dict[str, str] = {}
+        self.named_governments: dict[str, str] | None = None
         for tag in self.tags:
             if tag in self.gaz.fips:
                 country, key = self.gaz.fips[tag]
                 self.tag_countries.setdefault(tag, country)
                 self.tag_countries.setdefault(key.removeprefix("place:").upper(), country)
-                self.tag_countries.setdefault(country[0].upper(), country)
+                if " " not in country:
+                    self.tag_countries.setdefault(country[0].upper(), country)
 
     # -- helpers ---------------------------------------------------------------------------
     def adjacent(self, par: Paragraph, i: int, j: int) -> bool:
@@ -1183,15 +1197,31 @@ class CableExtractor:
         phrase = self.phrase_at(par, i) if par.all_caps or token.capitalized else None
         if phrase and (phrase[0] > i + 1 or not acronym):
             return phrase  # "UN Security Council" before "UN"
+        # "GOB" in a cable tagged BA is the Government of Bahrain, whatever the lists say;
+        # untagged, "GOE" is the "Government of Ecuador" that the cable names in full
+        government = token.text[:2] == "GO" and GOVERNMENT.fullmatch(token.text)
+        country = None
+        if government:
+            code = government.group(1)
+            country = self.tag_countries.get(code) or self.governments_named().get(code)
+        if country:
+            name = f"Government of {country}"
+            return i + 1, ("organization", name, organization_key(name))
         if acronym:
             return i + 1, acronym
-        government = token.text[:2] == "GO" and GOVERNMENT.fullmatch(token.text)
-        if government and token.text not in gaz.acronyms:
-            country = self.tag_countries.get(government.group(1))
-            if country:
-                name = f"Government of {country}"
-                return i + 1, ("organization", name, organization_key(name))
         return None
+
+    def governments_named(self) -> dict[str, str]:
+        """Initial -> country of one word, for the "Government of <country>" the cable names
+        in full; read once, when a government's acronym is first met."""
+        if self.named_governments is None:
+            self.named_governments = {}
+            for par in self.paragraphs:
+                for match in GOVERNMENT_OF.finditer(par.text):
+                    entry = self.gaz.phrases.get((match.group(1).lower(),))
+                    if entry and entry[0] == "place" and len(entry[2]) == 8:
+                        self.named_governments.setdefault(entry[1][0], entry[1])
+        return self.named_governments
 
     def phrase_at(self, par: Paragraph, i: int):
         tokens, gaz = par.tokens, self.gaz
@@ -1277,6 +1307,8 @@ class CableExtractor:
                     if par.all_caps or not t.text.islower() or tokens[k].after_skipped:
                         continue
                     first = self.words_before(par, k, self.organization_word)
+                    if first == k and t.lower == "party":
+                        first = self.party_of_common_words(par, k)
                     if first == k or tokens[first].sentence_start:
                         continue
                     before = tokens[k - 1]
@@ -1313,6 +1345,19 @@ class CableExtractor:
         if not names:
             return
         self.claim_phrases(names, "organization", self.not_before_a_suffix)
+
+    def party_of_common_words(self, par: Paragraph, k: int) -> int:
+        """The start of two capitalised words before "party" at k that name it, common words
+        as they may be ("the Socialist Left party"); k when there are none."""
+        if k < 2 or not all(
+            par.tokens[m].capitalized
+            and not par.tokens[m].upper
+            and par.claimed[m] is None
+            and self.adjacent(par, m, m + 1)
+            for m in (k - 2, k - 1)
+        ):
+            return k
+        return k - 2
 
     def not_before_a_suffix(self, par: Paragraph, i: int, words: tuple[str, ...]) -> bool:
         """ "Umma Party" is a longer name than "Umma", which a later pass finds."""
@@ -1415,6 +1460,27 @@ class CableExtractor:
             text = " ".join(par.text[tokens[first].start : tokens[last - 1].end].split())
             name = text.title() if par.all_caps else text
             names.setdefault(tuple(x.lower for x in tokens[first:last]), (name, place_key(text)))
+
+    def places_listed_between_places(self) -> None:
+        """An unknown word listed between two places is one: "in Gori, Kaspi, and Khashuri"."""
+        for c in [c for c in self.candidates if c.kind == "place" and not c.dropped]:
+            par = self.paragraphs[c.paragraph]
+            tokens, k = par.tokens, c.last
+            if k + 1 >= len(tokens) or par.text[tokens[k - 1].raw_end : tokens[k].start] != ", ":
+                continue
+            if tokens[k].sentence_start or not self.place_word(par, k):
+                continue
+            after = k + 1
+            gap = par.text[tokens[k].raw_end : tokens[after].start].strip()
+            if tokens[after].lower == "and" and gap in ("", ","):
+                after += 1
+            elif gap != ",":
+                continue
+            owner = par.claimed[after] if after < len(tokens) else None
+            if owner is None or self.candidates[owner].kind != "place":
+                continue
+            text = tokens[k].text.title() if par.all_caps else tokens[k].text
+            self.claim(par, k, k + 1, "place", name=text, key=place_key(text))
 
     def place_word(self, par: Paragraph, k: int) -> bool:
         t = par.tokens[k]
@@ -2277,17 +2343,21 @@ class CableExtractor:
         tokens = par.tokens
         if par.all_caps or g == 0 or not tokens[g].capitalized or tokens[g].upper:
             return
-        country = self.gaz.demonym_countries.get(tokens[g - 1].lower)
+        first = g - 1
+        country = self.gaz.demonym_countries.get(tokens[first].lower)
+        if g > 1 and self.adjacent(par, g - 2, g - 1):  # "the South African Government"
+            two_words = f"{tokens[g - 2].lower} {tokens[first].lower}"
+            if two_words in self.gaz.demonym_countries:
+                first, country = g - 2, self.gaz.demonym_countries[two_words]
         if (
             country is None
-            or not tokens[g - 1].capitalized
-            or par.claimed[g - 1] is not None
-            or par.claimed[g] is not None
+            or not all(t.capitalized for t in tokens[first:g])
+            or any(owner is not None for owner in par.claimed[first : g + 1])
             or not self.adjacent(par, g - 1, g)
         ):
             return
         name = f"Government of {country}"
-        self.claim(par, g - 1, g + 1, "organization", name=name, key=organization_key(name))
+        self.claim(par, first, g + 1, "organization", name=name, key=organization_key(name))
 
     def of_what(self, par: Paragraph, g: int) -> Candidate | None:
         """The place claimed right after "<word> of [the]" at token g."""
@@ -2955,6 +3025,7 @@ class CableExtractor:
             if par.cues[COMPASS_CUE] and not par.all_caps:
                 self.compass_places(par)
             self.cued_people(par)
+        self.places_listed_between_places()
         self.signature()
         self.known_people()
         self.capitals_acronyms()
