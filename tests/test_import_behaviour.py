@@ -435,3 +435,31 @@ def test_postgresql_builds_the_search_index_beside_the_recounts(transactional_db
     monkeypatch.setattr(indexes, "POSTGRESQL_INDEXES", broken)
     with pytest.raises(ProgrammingError, match="no_such_table"), indexes.deferred_indexes_built():
         pass
+
+
+def test_sqlite_sorts_at_the_end_on_disk_with_helper_threads(transactional_db, monkeypatch):
+    """The end of a run (indexes, recounts) sorts in files, with a helper thread a core; the
+    settings are the site's again after it."""
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite's sorter")
+    from cables.importing import run
+
+    def pragmas():
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA temp_store")
+            temp_store = cursor.fetchone()[0]
+            cursor.execute("PRAGMA threads")
+            return temp_store, cursor.fetchone()[0]
+
+    before = pragmas()
+    during = []
+    finish_run = run.finish_run
+
+    def watched():
+        during.append(pragmas())
+        return finish_run()
+
+    monkeypatch.setattr(run, "finish_run", watched)
+    assert import_paths([SEEDS_DIR], workers=1, quiet=True).counts["imported"] == 4
+    assert during == [(1, os.cpu_count())]  # 1: FILE
+    assert pragmas() == before

@@ -227,19 +227,24 @@ def sorts_on_disk():
     the archive, to some 600 MB at 251,287 cables. Not while writing batches: there the
     temporary files would hold SQLite's statement journals, six times the write calls for
     nothing. (SQLite takes the setting only outside a transaction: an import inside one keeps
-    it.)"""
+    it.) Its sorts also take helper threads, one a core: the parser workers are done by then,
+    and an index of the release's 15.8 million mentions builds in 19 s instead of 23 to 29."""
     if connection.vendor != "sqlite" or connection.in_atomic_block:
         yield
         return
     with connection.cursor() as cursor:
         cursor.execute("PRAGMA temp_store")
         previous = cursor.fetchone()[0]
+        cursor.execute("PRAGMA threads")
+        threads = cursor.fetchone()[0]
         cursor.execute("PRAGMA temp_store=FILE")
+        cursor.execute(f"PRAGMA threads={int(os.cpu_count() or 1)}")
     try:
         yield
     finally:
         with connection.cursor() as cursor:
             cursor.execute(f"PRAGMA temp_store={int(previous)}")
+            cursor.execute(f"PRAGMA threads={int(threads)}")
 
 
 def commits_flushed_at_the_end():
