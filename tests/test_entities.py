@@ -659,3 +659,8 @@ def test_an_unknown_word_listed_between_two_places_is_a_place():
         ("Kaspi", "place"),
         ("Khashuri", "place"),
     ]
+
+
+def test_vice_foreign_minister_is_a_title():
+    found = extract_entities(["VFM Chun met the press. The VFM said Chun would go."])
+    assert [(m.text, m.kind) for m in found] == [("Chun", "person"), ("Chun", "person")]
