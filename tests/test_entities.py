@@ -664,3 +664,10 @@ def test_an_unknown_word_listed_between_two_places_is_a_place():
 def test_vice_foreign_minister_is_a_title():
     found = extract_entities(["VFM Chun met the press. The VFM said Chun would go."])
     assert [(m.text, m.kind) for m in found] == [("Chun", "person"), ("Chun", "person")]
+
+
+def test_an_acronym_of_a_persons_name_is_that_person():
+    text = "After Kim Jong-il (KJI) dies, KJI's son rules; Odyssey Marine Exploration (OME) dug."
+    found = [(m.text, m.kind) for m in extract_entities([text])]
+    assert found[:3] == [("Kim Jong-il", "person"), ("KJI", "person"), ("KJI", "person")]
+    assert ("Odyssey Marine Exploration", "organization") in found

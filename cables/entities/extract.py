@@ -1545,6 +1545,8 @@ class CableExtractor:
                 name = text.title() if par.all_caps else text
                 name = " ".join(name.split())
                 entry = self.gaz.acronyms.get(acronym)
+                if entry is None and self.a_person_named(par, first, a):
+                    entry = ("person", name, person_key(name))  # "Kim Jong-il (KJI)"
                 key = entry[2] if entry else organization_key(name)
                 kind = entry[0] if entry else "organization"
                 name = entry[1] if entry else name
@@ -1558,6 +1560,16 @@ class CableExtractor:
                 entry = self.acronyms.get(par.tokens[k].text)
                 if entry and par.claimed[k] is None:
                     self.claim(par, k, k + 1, entry[0], name=entry[1], key=entry[2])
+
+    def a_person_named(self, par: Paragraph, first: int, last: int) -> bool:
+        """A long form of two or three words that begins with a given name and holds no kind
+        of English is a person's name: "Kim Jong-il (KJI)", not "Odyssey Marine Exploration"."""
+        tokens = par.tokens[first:last]
+        return (
+            2 <= len(tokens) <= 3
+            and tokens[0].lower in self.gaz.given_names
+            and not any(self.is_english(t.lower) or self.in_gazetteer(t) for t in tokens[1:])
+        )
 
     def acronym_organizations(self) -> None:
         """An unknown acronym in mixed-case text names an organisation when the cable uses it
