@@ -542,7 +542,10 @@ def test_an_apostrophe_garbled_into_a_comma_is_kept_in_a_name():
 
 
 def test_letters_joined_to_a_number_name_no_body():
-    text = "The PMU-18 scandal grew; the PMU-18 affair and SM-2 and SM-3 missiles were discussed."
+    text = (
+        "The PMU-18 scandal grew; the PMU-18 affair and SM-2 and SM-3 missiles were discussed, "
+        "as the 6PT were, and the 6PT chief."
+    )
     assert [m.text for m in extract_entities([text])] == []
 
 

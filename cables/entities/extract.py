@@ -1830,9 +1830,11 @@ class CableExtractor:
 
     def numbered(self, par: Paragraph, token: Token) -> bool:
         """Letters joined to a number name a model, a code or a project, no body: "SM-2",
-        "F-16", "PMU-18"."""
+        "F-16", "PMU-18", "6PT" (the six-party talks)."""
         end = token.raw_end
-        return par.text[end : end + 1] == "-" and par.text[end + 1 : end + 2].isdigit()
+        return (
+            par.text[end : end + 1] == "-" and par.text[end + 1 : end + 2].isdigit()
+        ) or par.text[token.start - 1 : token.start].isdigit()
 
     def capitals_unknown(self, word: str) -> bool:
         lower = word.lower()
