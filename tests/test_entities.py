@@ -674,3 +674,11 @@ def test_an_acronym_of_a_persons_name_is_that_person():
     found = [(m.text, m.kind) for m in extract_entities([text])]
     assert found[:3] == [("Kim Jong-il", "person"), ("KJI", "person"), ("KJI", "person")]
     assert ("Odyssey Marine Exploration", "organization") in found
+
+
+def test_a_name_after_a_noun_of_places_is_a_place():
+    found = extract_entities(["Fishermen of Lake Albert trained at Fort Benning."])
+    assert [(m.text, m.kind) for m in found] == [
+        ("Lake Albert", "place"),
+        ("Fort Benning", "place"),
+    ]

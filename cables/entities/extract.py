@@ -18,7 +18,7 @@ from functools import cache
 from itertools import accumulate, compress
 from operator import attrgetter, itemgetter
 
-from .gazetteer import FUNCTION_WORDS, MONTHS, TOKEN, Gazetteer, gazetteer
+from .gazetteer import FUNCTION_WORDS, MONTHS, PLACE_NOUNS, TOKEN, Gazetteer, gazetteer
 from .keys import fold, name_parts, organization_key, person_key, place_key
 from .model import EntityMention
 
@@ -2586,11 +2586,14 @@ class CableExtractor:
 
     def claim_name(self, par: Paragraph, first: int, last: int) -> None:
         """Claim an untitled name over the words claimed before it: a person, but a place after
-        "at" ("fired at the IDF post at Rosh Hanikra", "the facility at Diego Garcia")."""
+        "at" ("fired at the IDF post at Rosh Hanikra", "the facility at Diego Garcia") or after
+        a noun of places ("Lake Albert")."""
         tokens = par.tokens
         self.drop_claims(par, first, last)
         start = tokens[first].start
-        if AT.search(par.text, max(0, start - 4), start) and not tokens[last - 1].possessive:
+        if (
+            AT.search(par.text, max(0, start - 4), start) and not tokens[last - 1].possessive
+        ) or tokens[first].lower in PLACE_NOUNS:
             text = " ".join(par.text[start : tokens[last - 1].end].split())
             self.claim(par, first, last, "place", name=text, key=place_key(text))
         else:
