@@ -682,3 +682,8 @@ def test_a_name_after_a_noun_of_places_is_a_place():
         ("Lake Albert", "place"),
         ("Fort Benning", "place"),
     ]
+
+
+def test_a_kingdom_within_a_country_is_a_place():
+    found = extract_entities(["The group bid for autonomy within the Buganda Kingdom."])
+    assert [(m.text, m.kind) for m in found] == [("Buganda Kingdom", "place")]

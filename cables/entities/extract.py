@@ -369,6 +369,7 @@ PLACE_SUFFIXES = frozenset(
         "desert",
         "plateau",
         "atoll",
+        "kingdom",
     ]
 )
 # "Republic of Iraq", "Kingdom of the Netherlands": the formal name of a country.
