@@ -687,3 +687,10 @@ def test_a_name_after_a_noun_of_places_is_a_place():
 def test_a_kingdom_within_a_country_is_a_place():
     found = extract_entities(["The group bid for autonomy within the Buganda Kingdom."])
     assert [(m.text, m.kind) for m in found] == [("Buganda Kingdom", "place")]
+
+
+def test_words_after_a_title_in_a_heading_are_no_name():
+    found = extract_entities(
+        ["Kenyan Foreign Minister Strongly Backs TFG", "Minister Wetangula came."]
+    )
+    assert [(m.text, m.kind) for m in found if m.kind == "person"] == [("Wetangula", "person")]

@@ -1027,8 +1027,18 @@ class CableExtractor:
                 and tokens[k].lower in ORG_SUFFIXES | FACILITIES
             ):
                 continue  # "General Petroleum Company", "Dr. Sun Hospital"
-            if k > j:
+            if k > j and not self.headline_words(par, j, k):
                 self.claim(par, j, k, "person", title=token.lower)
+
+    def headline_words(self, par: Paragraph, first: int, last: int) -> bool:
+        """A heading capitalises every word: after a title there, words of the dictionary are
+        its verb and object, no name ("Foreign Minister Strongly Backs TFG")."""
+        return (
+            len(par.text) < 100
+            and not par.all_caps
+            and not par.text.rstrip().endswith(".")
+            and all(t.lower in self.gaz.common for t in par.tokens[first:last])
+        )
 
     def word_of_a_titled_name(self, par: Paragraph, k: int) -> bool:
         """After a title, in mixed case, a capitalised English word inside a sentence is part
