@@ -4,9 +4,9 @@ Gold (tests/fixtures/entities/gold.json, built by build_gold.py from annotations
 four seed cables, ten corpus cables used while developing ("dev"), three former held-out cables
 ("heldout"), six "fresh", four "unseen2", ten "unseen3", ten "unseen4", ten "unseen5", ten
 "unseen6", ten "unseen7" and ten "unseen8" cables. fresh to unseen8 were annotated blind and
-scored before any rule was changed for them; all but unseen8 are tuned on since
-(docs/entities.md has the blind first-look scores), so unseen8 is the estimate for cables
-nobody tuned on. A split must
+scored before any rule was changed for them; all are tuned on since (docs/entities.md has
+the blind first-look scores, unseen8's the latest estimate for cables nobody tuned on, until
+the next blind split is scored). A split must
 reach precision 0.9 and recall 0.8, both for mentions and for merged entities; a split under it
 (a new blind split, say) is a strict expected failure with its measures, and a floor under them.
 
@@ -108,7 +108,7 @@ def below_bar(split: str, measured: str):
         "unseen5",  # blind: mentions 0.850/0.793, entities 0.774/0.653
         "unseen6",  # blind: mentions 0.907/0.886, entities 0.887/0.815
         "unseen7",  # blind: mentions 0.923/0.838, entities 0.904/0.740
-        below_bar("unseen8", "blind: mentions 0.921/0.860, entities 0.871/0.802"),
+        "unseen8",  # blind: mentions 0.921/0.860, entities 0.871/0.802
     ],
 )
 def test_quality_holds_the_bar(split):
@@ -122,8 +122,8 @@ def test_quality_holds_the_bar(split):
 
 
 # The splits under the bar must not slip further: floors (precision, recall) a few points
-# under their measures.
-FLOORS: dict[str, tuple[float, float]] = {"unseen8": (0.84, 0.77)}
+# under their measures. None is under it since the unseen8 round.
+FLOORS: dict[str, tuple[float, float]] = {}
 
 
 @pytest.mark.parametrize("split", sorted(FLOORS))
@@ -542,7 +542,10 @@ def test_an_apostrophe_garbled_into_a_comma_is_kept_in_a_name():
 
 
 def test_letters_joined_to_a_number_name_no_body():
-    text = "The PMU-18 scandal grew; the PMU-18 affair and SM-2 and SM-3 missiles were discussed."
+    text = (
+        "The PMU-18 scandal grew; the PMU-18 affair and SM-2 and SM-3 missiles were discussed, "
+        "as the 6PT were, and the 6PT chief."
+    )
     assert [m.text for m in extract_entities([text])] == []
 
 
@@ -659,3 +662,35 @@ def test_an_unknown_word_listed_between_two_places_is_a_place():
         ("Kaspi", "place"),
         ("Khashuri", "place"),
     ]
+
+
+def test_vice_foreign_minister_is_a_title():
+    found = extract_entities(["VFM Chun met the press. The VFM said Chun would go."])
+    assert [(m.text, m.kind) for m in found] == [("Chun", "person"), ("Chun", "person")]
+
+
+def test_an_acronym_of_a_persons_name_is_that_person():
+    text = "After Kim Jong-il (KJI) dies, KJI's son rules; Odyssey Marine Exploration (OME) dug."
+    found = [(m.text, m.kind) for m in extract_entities([text])]
+    assert found[:3] == [("Kim Jong-il", "person"), ("KJI", "person"), ("KJI", "person")]
+    assert ("Odyssey Marine Exploration", "organization") in found
+
+
+def test_a_name_after_a_noun_of_places_is_a_place():
+    found = extract_entities(["Fishermen of Lake Albert trained at Fort Benning."])
+    assert [(m.text, m.kind) for m in found] == [
+        ("Lake Albert", "place"),
+        ("Fort Benning", "place"),
+    ]
+
+
+def test_a_kingdom_within_a_country_is_a_place():
+    found = extract_entities(["The group bid for autonomy within the Buganda Kingdom."])
+    assert [(m.text, m.kind) for m in found] == [("Buganda Kingdom", "place")]
+
+
+def test_words_after_a_title_in_a_heading_are_no_name():
+    found = extract_entities(
+        ["Kenyan Foreign Minister Strongly Backs TFG", "Minister Wetangula came."]
+    )
+    assert [(m.text, m.kind) for m in found if m.kind == "person"] == [("Wetangula", "person")]

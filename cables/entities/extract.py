@@ -18,7 +18,7 @@ from functools import cache
 from itertools import accumulate, compress
 from operator import attrgetter, itemgetter
 
-from .gazetteer import FUNCTION_WORDS, MONTHS, TOKEN, Gazetteer, gazetteer
+from .gazetteer import FUNCTION_WORDS, MONTHS, PLACE_NOUNS, TOKEN, Gazetteer, gazetteer
 from .keys import fold, name_parts, organization_key, person_key, place_key
 from .model import EntityMention
 
@@ -369,6 +369,7 @@ PLACE_SUFFIXES = frozenset(
         "desert",
         "plateau",
         "atoll",
+        "kingdom",
     ]
 )
 # "Republic of Iraq", "Kingdom of the Netherlands": the formal name of a country.
@@ -1026,8 +1027,18 @@ class CableExtractor:
                 and tokens[k].lower in ORG_SUFFIXES | FACILITIES
             ):
                 continue  # "General Petroleum Company", "Dr. Sun Hospital"
-            if k > j:
+            if k > j and not self.headline_words(par, j, k):
                 self.claim(par, j, k, "person", title=token.lower)
+
+    def headline_words(self, par: Paragraph, first: int, last: int) -> bool:
+        """A heading capitalises every word: after a title there, words of the dictionary are
+        its verb and object, no name ("Foreign Minister Strongly Backs TFG")."""
+        return (
+            len(par.text) < 100
+            and not par.all_caps
+            and not par.text.rstrip().endswith(".")
+            and all(t.lower in self.gaz.common for t in par.tokens[first:last])
+        )
 
     def word_of_a_titled_name(self, par: Paragraph, k: int) -> bool:
         """After a title, in mixed case, a capitalised English word inside a sentence is part
@@ -1545,6 +1556,8 @@ class CableExtractor:
                 name = text.title() if par.all_caps else text
                 name = " ".join(name.split())
                 entry = self.gaz.acronyms.get(acronym)
+                if entry is None and self.a_person_named(par, first, a):
+                    entry = ("person", name, person_key(name))  # "Kim Jong-il (KJI)"
                 key = entry[2] if entry else organization_key(name)
                 kind = entry[0] if entry else "organization"
                 name = entry[1] if entry else name
@@ -1558,6 +1571,16 @@ class CableExtractor:
                 entry = self.acronyms.get(par.tokens[k].text)
                 if entry and par.claimed[k] is None:
                     self.claim(par, k, k + 1, entry[0], name=entry[1], key=entry[2])
+
+    def a_person_named(self, par: Paragraph, first: int, last: int) -> bool:
+        """A long form of two or three words that begins with a given name and holds no kind
+        of English is a person's name: "Kim Jong-il (KJI)", not "Odyssey Marine Exploration"."""
+        tokens = par.tokens[first:last]
+        return (
+            2 <= len(tokens) <= 3
+            and tokens[0].lower in self.gaz.given_names
+            and not any(self.is_english(t.lower) or self.in_gazetteer(t) for t in tokens[1:])
+        )
 
     def acronym_organizations(self) -> None:
         """An unknown acronym in mixed-case text names an organisation when the cable uses it
@@ -1818,9 +1841,11 @@ class CableExtractor:
 
     def numbered(self, par: Paragraph, token: Token) -> bool:
         """Letters joined to a number name a model, a code or a project, no body: "SM-2",
-        "F-16", "PMU-18"."""
+        "F-16", "PMU-18", "6PT" (the six-party talks)."""
         end = token.raw_end
-        return par.text[end : end + 1] == "-" and par.text[end + 1 : end + 2].isdigit()
+        return (
+            par.text[end : end + 1] == "-" and par.text[end + 1 : end + 2].isdigit()
+        ) or par.text[token.start - 1 : token.start].isdigit()
 
     def capitals_unknown(self, word: str) -> bool:
         lower = word.lower()
@@ -2572,11 +2597,14 @@ class CableExtractor:
 
     def claim_name(self, par: Paragraph, first: int, last: int) -> None:
         """Claim an untitled name over the words claimed before it: a person, but a place after
-        "at" ("fired at the IDF post at Rosh Hanikra", "the facility at Diego Garcia")."""
+        "at" ("fired at the IDF post at Rosh Hanikra", "the facility at Diego Garcia") or after
+        a noun of places ("Lake Albert")."""
         tokens = par.tokens
         self.drop_claims(par, first, last)
         start = tokens[first].start
-        if AT.search(par.text, max(0, start - 4), start) and not tokens[last - 1].possessive:
+        if (
+            AT.search(par.text, max(0, start - 4), start) and not tokens[last - 1].possessive
+        ) or tokens[first].lower in PLACE_NOUNS:
             text = " ".join(par.text[start : tokens[last - 1].end].split())
             self.claim(par, first, last, "place", name=text, key=place_key(text))
         else:

@@ -146,10 +146,10 @@ FUNCTION_WORDS = frozenset(
         "dr",
     ]
 )
-# Words that begin place names and are given names too: "San Simon de Cucuy", "Fort Worth".
-PLACE_WORDS = frozenset(
-    ["san", "santa", "santo", "sao", "saint", "st", "mount", "fort", "port", "cape", "lake"]
-)
+# Words that begin place names and are given names too: "San Simon de Cucuy", "Fort Worth";
+# the nouns among them begin no person's name: "Lake Albert", "Mount Elgon".
+PLACE_NOUNS = frozenset(["mount", "fort", "port", "cape", "lake"])
+PLACE_WORDS = frozenset(["san", "santa", "santo", "sao", "saint", "st"]) | PLACE_NOUNS
 MONTHS = frozenset(
     [
         "january",
