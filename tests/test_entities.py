@@ -3,12 +3,12 @@
 Gold (tests/fixtures/entities/gold.json, built by build_gold.py from annotations.txt) holds the
 four seed cables, ten corpus cables used while developing ("dev"), three former held-out cables
 ("heldout"), six "fresh", four "unseen2", ten "unseen3", ten "unseen4", ten "unseen5", ten
-"unseen6", ten "unseen7" and ten "unseen8" cables. fresh to unseen8 were annotated blind and
-scored before any rule was changed for them; all are tuned on since (docs/entities.md has
-the blind first-look scores, unseen8's the latest estimate for cables nobody tuned on, until
-the next blind split is scored). A split must
-reach precision 0.9 and recall 0.8, both for mentions and for merged entities; a split under it
-(a new blind split, say) is a strict expected failure with its measures, and a floor under them.
+"unseen6", ten "unseen7", ten "unseen8" and ten "unseen9" cables. fresh to unseen9 were
+annotated blind and scored before any rule was changed for them; all but unseen9 are tuned on
+since (docs/entities.md has the blind first-look scores), so unseen9 is the estimate for cables
+nobody tuned on. A split must reach precision 0.9 and recall 0.8, both for mentions and for
+merged entities; a split under it (a new blind split, say) is a strict expected failure with
+its measures, and a floor under them.
 
     .venv/bin/python -m tests.test_entities     # prints the scores
 """
@@ -109,6 +109,7 @@ def below_bar(split: str, measured: str):
         "unseen6",  # blind: mentions 0.907/0.886, entities 0.887/0.815
         "unseen7",  # blind: mentions 0.923/0.838, entities 0.904/0.740
         "unseen8",  # blind: mentions 0.921/0.860, entities 0.871/0.802
+        below_bar("unseen9", "blind: mentions 0.914/0.842, entities 0.890/0.810"),
     ],
 )
 def test_quality_holds_the_bar(split):
@@ -122,8 +123,8 @@ def test_quality_holds_the_bar(split):
 
 
 # The splits under the bar must not slip further: floors (precision, recall) a few points
-# under their measures. None is under it since the unseen8 round.
-FLOORS: dict[str, tuple[float, float]] = {}
+# under their measures.
+FLOORS: dict[str, tuple[float, float]] = {"unseen9": (0.86, 0.78)}
 
 
 @pytest.mark.parametrize("split", sorted(FLOORS))
@@ -466,6 +467,7 @@ if __name__ == "__main__":
         "unseen6",
         "unseen7",
         "unseen8",
+        "unseen9",
     ]:
         print(name, {k: round(v, 3) if isinstance(v, float) else v for k, v in score(name).items()})
 
