@@ -1801,14 +1801,8 @@ class CableExtractor:
                 if word == "US":
                     self.capitals_us(par, k)
                     continue
-                if (
-                    not word.isalpha()
-                    or len(word) < 2
-                    or text[token.start - 1 : token.start].isdigit()
-                ):
-                    continue  # "38TH"
-                if self.numbered(par, token):
-                    continue  # routing lists: "DOEE-00 PERC-00"
+                if not word.isalpha() or len(word) < 2 or self.numbered(par, token):
+                    continue  # "38TH"; routing lists: "DOEE-00 PERC-00"
                 if text[token.raw_end : token.raw_end + 1] == "/" and self.office_symbol(par, k):
                     continue
                 if not self.capitals_unknown(word):

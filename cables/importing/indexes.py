@@ -108,20 +108,23 @@ def deferred_indexes_built():
     search.build_deferred_index()
     deferred = _deferred()
     existing = _existing({table for table, _, _ in deferred})
-    missing = [(table, sql) for table, name, sql in deferred if name not in existing]
-    aside = [sql for table, sql in missing if table != Mention._meta.db_table]
-    here = [sql for table, sql in missing if table == Mention._meta.db_table]
+    here, aside = [], []
+    for table, name, sql in deferred:
+        if name not in existing:
+            (here if table == Mention._meta.db_table else aside).append(sql)
     errors = []
-    builder = threading.Thread(target=_build_aside, args=(aside, errors), name="index-build")
+    builder = None
     if aside:
+        builder = threading.Thread(target=_build_aside, args=(aside, errors), name="index-build")
         builder.start()
     try:
-        with build_memory(), connection.cursor() as cursor:
-            for sql in here:
-                cursor.execute(sql)
+        if here:
+            with build_memory(), connection.cursor() as cursor:
+                for sql in here:
+                    cursor.execute(sql)
         yield
     finally:
-        if aside:
+        if builder is not None:
             builder.join()
     if errors:
         raise errors[0]
