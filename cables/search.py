@@ -34,6 +34,7 @@ from __future__ import annotations
 import contextlib
 import html
 import logging
+import os
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -328,6 +329,77 @@ def build_deferred_index():
         for fts in (PARAGRAPH_FTS, SUBJECT_FTS):
             cursor.execute(f"INSERT INTO {fts}({fts}) VALUES ('rebuild')")
         cursor.execute("DELETE FROM cables_archive_state WHERE name = %s", [DEFERRED_FLAG])
+
+
+# The shadow tables that hold an FTS5 index (its text stays in the content table).
+FTS5_SHADOWS = ("data", "idx", "docsize")
+
+
+def index_build_file():
+    """Where a deferred FTS5 index can be built beside the database, on a connection of its
+    own, while the run's connection does the rest of its end: a file next to an SQLite
+    database whose index waits. None when there is none to build, or no file (an in-memory
+    database, which a second connection could not read while the first writes)."""
+    name = str(connection.settings_dict["NAME"])
+    if name.startswith("file:") or name == ":memory:" or not index_deferred():
+        return None
+    return f"{name}.search-index"
+
+
+def build_index_into(path):
+    """Index every paragraph and subject into FTS5 tables like the archive's, in a scratch
+    database at ``path``. One statement a table, in autocommit: it reads the archive in one
+    snapshot and writes only the scratch file, so the run's connection writes meanwhile."""
+    with contextlib.suppress(FileNotFoundError):
+        os.remove(path)
+    with connection.cursor() as cursor:
+        cursor.execute("ATTACH DATABASE %s AS index_build", [path])
+        try:
+            # A scratch file: nothing to recover if it is cut short, the next run starts over.
+            cursor.execute("PRAGMA index_build.journal_mode = OFF")
+            cursor.execute("PRAGMA index_build.synchronous = OFF")
+            for fts, table, column in _indexed():
+                cursor.execute("SELECT sql FROM main.sqlite_master WHERE name = %s", [fts])
+                create = cursor.fetchone()[0].replace(f" {fts} ", f" index_build.{fts} ", 1)
+                cursor.execute(create)
+                cursor.execute(
+                    f"INSERT INTO index_build.{fts}(rowid, {column}) "
+                    f"SELECT id, {column} FROM main.{table}"
+                )
+        finally:
+            cursor.execute("DETACH DATABASE index_build")
+
+
+def take_index_from(path):
+    """Replace the archive's FTS5 indexes with the ones built at ``path`` (the same rows in
+    the same shadow tables, a copy of pages in rowid order) and end the deferral, in one
+    transaction; then remove the file. On another connection than the one that wrote the
+    run's rows: an FTS5 table caches its index's structure per connection, and drops the copy
+    when another connection has committed."""
+    with connection.cursor() as cursor:
+        cursor.execute("ATTACH DATABASE %s AS index_build", [path])
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            for fts, _, _ in _indexed():
+                for shadow in FTS5_SHADOWS:
+                    cursor.execute(f"DELETE FROM main.{fts}_{shadow}")
+                    cursor.execute(
+                        f"INSERT INTO main.{fts}_{shadow} SELECT * FROM index_build.{fts}_{shadow}"
+                    )
+            cursor.execute("DELETE FROM cables_archive_state WHERE name = %s", [DEFERRED_FLAG])
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("DETACH DATABASE index_build")
+        with contextlib.suppress(FileNotFoundError):
+            os.remove(path)
+
+
+def _indexed():
+    """(FTS5 table, content table, column) of each index."""
+    return [
+        (PARAGRAPH_FTS, Paragraph._meta.db_table, "text"),
+        (SUBJECT_FTS, Cable._meta.db_table, "subject"),
+    ]
 
 
 def _index_rows(cursor, paragraph_cable_ids, new_cable_ids):

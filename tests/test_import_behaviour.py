@@ -204,15 +204,20 @@ def dump(env):
         " if about['index'])],"
         " default=str))"
     )
-    result = subprocess.run(
+    result = shell(script, env, check=True)
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def shell(script, env, check=False):
+    """Run Python code with manage.py shell on the database of ``env``."""
+    return subprocess.run(
         [sys.executable, "manage.py", "shell", "-c", script],
         cwd=PROJECT_DIR,
         env={**os.environ, **env},
         capture_output=True,
         text=True,
-        check=True,
+        check=check,
     )
-    return json.loads(result.stdout.strip().splitlines()[-1])
 
 
 def migrate(env):
@@ -435,6 +440,57 @@ def test_postgresql_builds_the_search_index_beside_the_recounts(transactional_db
     monkeypatch.setattr(indexes, "POSTGRESQL_INDEXES", broken)
     with pytest.raises(ProgrammingError, match="no_such_table"), indexes.deferred_indexes_built():
         pass
+
+
+def test_sqlite_builds_the_search_index_beside_the_database_and_copies_it_in(tmp_path):
+    """A first import into an SQLite file builds its FTS5 index in a file beside the database
+    while the run recounts, then copies it in: the index is whole, finds what the texts hold,
+    and the scratch file is gone. A run that fails after its batches leaves the index to the
+    next run, which builds it."""
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite's FTS5 index")
+    import sqlite3
+
+    env, _ = separate_database(tmp_path, "beside")
+    path = env["DATABASE_URL"].removeprefix("sqlite:///")
+    migrate(env)
+    failing = (
+        "from cables.importing import run;"
+        "run.finish_run = lambda: (_ for _ in ()).throw(RuntimeError('recount failed'));"
+        f"run.import_paths([{str(SEEDS_DIR)!r}], workers=1, quiet=True)"
+    )
+    failed = shell(failing, env)
+    assert "recount failed" in failed.stderr
+    assert not os.path.exists(f"{path}.search-index")
+
+    def index_of(word):
+        with sqlite3.connect(path) as database:
+            waiting = database.execute(
+                "SELECT count(*) FROM cables_archive_state WHERE name = 'search_deferred'"
+            ).fetchone()[0]
+            found = database.execute(
+                "SELECT rowid FROM cables_paragraph_fts WHERE cables_paragraph_fts MATCH ?",
+                [word],
+            ).fetchall()
+            written = database.execute(
+                "SELECT id FROM cables_paragraph WHERE text LIKE ?", [f"%{word}%"]
+            ).fetchall()
+            return waiting, sorted(found), sorted(written)
+
+    waiting, found, written = index_of("Najjar")
+    assert waiting == 1 and found == [] and written, "the failed run left its index deferred"
+
+    assert run_command(SEEDS_DIR, "--quiet", env=env).returncode == 1  # the press article
+    waiting, found, written = index_of("Najjar")
+    assert waiting == 0 and found == written
+    with sqlite3.connect(path) as database:
+        for fts in ("cables_paragraph_fts", "cables_cable_fts"):
+            database.execute(f"INSERT INTO {fts}({fts}) VALUES ('integrity-check')")
+        subjects = database.execute(
+            "SELECT count(*) FROM cables_cable_fts WHERE cables_cable_fts MATCH 'Iran'"
+        ).fetchone()[0]
+    assert subjects >= 1
+    assert not os.path.exists(f"{path}.search-index")
 
 
 def test_sqlite_sorts_at_the_end_on_disk_with_helper_threads(transactional_db, monkeypatch):
