@@ -696,3 +696,14 @@ def test_words_after_a_title_in_a_heading_are_no_name():
         ["Kenyan Foreign Minister Strongly Backs TFG", "Minister Wetangula came."]
     )
     assert [(m.text, m.kind) for m in found if m.kind == "person"] == [("Wetangula", "person")]
+
+
+def test_a_name_written_as_one_word_or_two_is_one_entity():
+    text = (
+        "President Ahmadi-Nejad spoke, and Ahmadi-Nejad left; Ahmadinejad said so. The "
+        "Nonaligned Movement met the Non-Aligned Movement."
+    )
+    found = extract_entities([text])
+    keys = {m.text: m.key for m in found}
+    assert keys["Ahmadi-Nejad"] == keys["Ahmadinejad"]
+    assert keys["Nonaligned Movement"] == keys["Non-Aligned Movement"]

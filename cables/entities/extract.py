@@ -3016,6 +3016,34 @@ class CableExtractor:
         for c in organizations:
             c.name = names[c.key]
 
+    def join_keys_written_apart(self) -> None:
+        """Keys of one kind that differ only where a name is written as one word or as two
+        ("Ahmadinejad" and "Ahmadi-Nejad", "Nonaligned" and "Non-Aligned Movement") are one
+        entity in the cable: the key met most often, else first, takes the others."""
+        counts: dict[str, int] = defaultdict(int)
+        for c in self.candidates:
+            if not c.dropped and " " in c.key:
+                counts[c.key] += 1
+        if not counts:
+            return
+        joined: dict[str, list[str]] = defaultdict(list)
+        for key in counts:
+            joined[key.replace(" ", "")].append(key)
+        for c in self.candidates:
+            if not c.dropped and " " not in c.key and c.key in joined:
+                counts[c.key] += 1
+                joined[c.key].append(c.key)
+        same: dict[str, tuple[str, str]] = {}
+        for keys in joined.values():
+            keys = list(dict.fromkeys(keys))
+            if len(keys) > 1:
+                best = max(keys, key=lambda key: counts[key])  # the first met of the most met
+                name = next(c.name for c in self.candidates if c.key == best)
+                same.update((key, (best, name)) for key in keys if key != best)
+        for c in self.candidates:
+            if c.key in same:
+                c.key, c.name = same[c.key]
+
     def run(self) -> list[EntityMention]:
         # a pass that visits its cue words only is not called where the paragraph has none
         for par in self.paragraphs:
@@ -3056,6 +3084,7 @@ class CableExtractor:
         self.initials_of_bodies()
         self.resolve_people()
         self.short_organization_names()
+        self.join_keys_written_apart()
         found = []
         paragraphs = self.paragraphs
         for c in self.candidates:
