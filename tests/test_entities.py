@@ -707,3 +707,24 @@ def test_a_name_written_as_one_word_or_two_is_one_entity():
     keys = {m.text: m.key for m in found}
     assert keys["Ahmadi-Nejad"] == keys["Ahmadinejad"]
     assert keys["Nonaligned Movement"] == keys["Non-Aligned Movement"]
+
+
+def test_a_family_name_before_a_given_name_of_two_syllables():
+    """Korean names put the family name first, and it may be an English word ("Park")."""
+    text = (
+        "Assembly Members Park Jie-won, Park Sun-sook and Seo Jong-pyo came; Park Jie-won "
+        "spoke. Later Park said so, as did Seo."
+    )
+    people = [(m.text, m.key) for m in extract_entities([text]) if m.kind == "person"]
+    assert people == [
+        ("Park Jie-won", "person:jiewon park"),
+        ("Park Sun-sook", "person:sunsook park"),
+        ("Seo Jong-pyo", "person:jongpyo seo"),
+        ("Park Jie-won", "person:jiewon park"),
+        ("Park", "person:jiewon park"),
+        ("Seo", "person:jongpyo seo"),
+    ]
+    assert person_key("KIM JONG-IL") == person_key("Kim Jong-il") == "person:jongil kim"
+    # no syllables: not a family name first
+    assert person_key("Anne Lazar-Sury") == "person:anne sury"
+    assert person_key("Seif Al-Din") == "person:seif din"

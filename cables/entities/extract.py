@@ -19,7 +19,14 @@ from itertools import accumulate, compress
 from operator import attrgetter, itemgetter
 
 from .gazetteer import FUNCTION_WORDS, MONTHS, PLACE_NOUNS, TOKEN, Gazetteer, gazetteer
-from .keys import fold, name_parts, organization_key, person_key, place_key
+from .keys import (
+    family_name_first,
+    fold,
+    name_parts,
+    organization_key,
+    person_key,
+    place_key,
+)
 from .model import EntityMention
 
 ORG_SUFFIXES = frozenset(
@@ -2633,7 +2640,9 @@ class CableExtractor:
                         break
                     if k == first and (t.lower,) not in self.gaz.regions_only:
                         stop = k + 2  # a town's name as a first name: "Heba Nassar", no more
-                elif not self.name_like(par, t, strict=True):
+                elif not self.name_like(par, t, strict=True) and not (
+                    self.family_name_before_given(par, first) and k <= first + 1
+                ):
                     break
                 if k == first and len(t.text) == 1:
                     break
@@ -2652,6 +2661,22 @@ class CableExtractor:
                 and not self.after_the(par, first)  # "the Celtic Tiger", "the Le Monde"
             ):
                 self.claim_name(par, first, k)
+
+    def family_name_before_given(self, par: Paragraph, k: int) -> bool:
+        """A family name that is an English word, before a given name of two syllables joined
+        by a hyphen: "Park Jie-won", "Ban Ki-moon", "Moon Chung-in"."""
+        tokens = par.tokens
+        if k + 1 >= len(tokens) or not self.adjacent(par, k, k + 1):
+            return False
+        given = tokens[k + 1].text
+        return (
+            "-" in given
+            and given.split("-")[1].islower()
+            and tokens[k].capitalized
+            and not tokens[k].upper
+            and tokens[k].lower not in FUNCTION_WORDS
+            and family_name_first(f"{tokens[k].text} {given}")
+        )
 
     def signature(self) -> None:
         """One to three name words after the last sentence of the cable are its signer's name,
@@ -2814,6 +2839,9 @@ class CableExtractor:
         if not words:
             return
         phrases[tuple(words)] = None
+        if len(words) > 1 and family_name_first(" ".join(words)):
+            phrases[(words[-2],)] = None  # "Park" after "Park Jie-won"
+            return
         if len(words) > 1 and ROMAN_NUMERAL.fullmatch(words[-1].upper()):
             return  # "Mohammed VI" is no "VI"
         surname = words[-1]
