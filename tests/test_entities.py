@@ -728,3 +728,14 @@ def test_a_family_name_before_a_given_name_of_two_syllables():
     # no syllables: not a family name first
     assert person_key("Anne Lazar-Sury") == "person:anne sury"
     assert person_key("Seif Al-Din") == "person:seif din"
+
+
+def test_an_unknown_acronym_always_before_a_name_is_a_title():
+    text = (
+        "DASD Michael Schiffer met the press. DASD Schiffer spoke, and the ABN Amro bank "
+        "agreed, as ABN did."
+    )
+    found = [(m.text, m.kind) for m in extract_entities([text])]
+    assert ("DASD", "organization") not in found
+    assert found[:2] == [("Michael Schiffer", "person"), ("Schiffer", "person")]
+    assert ("ABN", "organization") in found  # never before a full name: a body's

@@ -1633,8 +1633,12 @@ class CableExtractor:
                 text in people
                 or text in self.not_bodies
                 or all(self.names_a_treaty(par, k) for par, k in places)
+                or (
+                    all(self.before_a_name(par, k) for par, k in places)
+                    and any(self.before_a_name(par, k + 1) for par, k in places)
+                )
             ):
-                continue  # "the FOL Agreement" names no body
+                continue  # "the FOL Agreement" names no body, "DASD Schiffer" is a title
             if len(places) < 2 and text not in cued:
                 single.append(places[0])
                 continue
@@ -1654,6 +1658,17 @@ class CableExtractor:
             if self.beside_an_organization(par, k):
                 text = par.tokens[k].text
                 self.claim(par, k, k + 1, "organization", name=text, key=organization_key(text))
+
+    def before_a_name(self, par: Paragraph, k: int) -> bool:
+        """Token k stands right before a word of a name, as a title does: "DASD Schiffer"."""
+        tokens = par.tokens
+        return (
+            k + 1 < len(tokens)
+            and not tokens[k].possessive
+            and self.adjacent(par, k, k + 1)
+            and not tokens[k + 1].upper
+            and self.name_like(par, tokens[k + 1], strict=True)
+        )
 
     def camel_case_organizations(self) -> None:
         """A word with capitals inside, in mixed case, is a company's or a body's name:
