@@ -15,7 +15,7 @@ from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cache
-from itertools import accumulate, compress
+from itertools import accumulate, compress, pairwise
 from operator import attrgetter, itemgetter
 
 from .gazetteer import FUNCTION_WORDS, MONTHS, PLACE_NOUNS, TOKEN, Gazetteer, gazetteer
@@ -998,21 +998,18 @@ class CableExtractor:
             if j == len(tokens) or tokens[j].after_skipped:
                 continue  # the name must follow the title or its portfolio
             k = j
-            while k < len(tokens) and k - j < 4 and par.claimed[k] is None:
+            words = 0  # particles are no words of the four: "Jose Antonio de Macedo Soares"
+            while k < len(tokens) and words < 4 and par.claimed[k] is None:
                 t = tokens[k]
                 if k > j and not self.name_adjacent(par, k - 1, k):
                     break
                 if (
                     self.name_like(par, t, strict=False)
-                    or (
-                        t.lower in NAME_PARTICLES
-                        and k + 1 < len(tokens)
-                        and k > j
-                        and self.name_like(par, tokens[k + 1], strict=False)
-                    )
+                    or (k > j and self.particle_in_name(par, k))
                     or self.word_of_a_titled_name(par, k)
                 ):
                     k += 1
+                    words += t.lower not in NAME_PARTICLES
                 else:
                     break
                 if t.possessive:
@@ -1036,6 +1033,17 @@ class CableExtractor:
                 continue  # "General Petroleum Company", "Dr. Sun Hospital"
             if k > j and not self.headline_words(par, j, k):
                 self.claim(par, j, k, "person", title=token.lower)
+
+    def particle_in_name(self, par: Paragraph, k: int) -> bool:
+        """Token k is a particle inside a name, before a name's word or one more particle:
+        "Luiz Inacio da Silva", "Maria Teresa Fernandez De La Vega"."""
+        tokens = par.tokens
+        for m in (k + 1, k + 2):
+            if tokens[m - 1].lower not in NAME_PARTICLES or m >= len(tokens):
+                return False
+            if self.name_like(par, tokens[m], strict=False):
+                return True
+        return False
 
     def headline_words(self, par: Paragraph, first: int, last: int) -> bool:
         """A heading capitalises every word: after a title there, words of the dictionary are
@@ -2880,6 +2888,7 @@ class CableExtractor:
             self.particle_before(c)
         full_by_surname: dict[str, list[Candidate]] = defaultdict(list)
         first_surnames: dict[str, list[Candidate]] = defaultdict(list)
+        inner_names: dict[str, list[Candidate]] = defaultdict(list)
         hispanic = not HISPANIC_TAGS.isdisjoint(self.tags)
         texts = {}
         for c in people:
@@ -2895,6 +2904,12 @@ class CableExtractor:
             if hispanic and len(parts) > 2 and parts[-2] not in self.gaz.given_names:
                 # "Vasquez" after "Romeo Vasquez Velasquez": the first of two surnames
                 first_surnames[parts[-2]].append(c)
+            if len(parts) > 3:
+                # "Lula" after "Luiz Inacio Lula da Silva", not "Hamad" after "Salman bin Hamad
+                # Al Khalifa" (his father)
+                for before, word in pairwise(parts[1:-1]):
+                    if word not in NAME_PARTICLES and before not in ("bin", "ibn", "bint"):
+                        inner_names[word].append(c)
         # "Fassi Fihri" after "Taieb Fassi Fihri", "Lopez Murphy" after "Ricardo Lopez Murphy"
         full = [c for c in people if c.key]
         adopt_longer_names(full, {id(c): name_parts(texts[id(c)]) for c in full})
@@ -2913,12 +2928,17 @@ class CableExtractor:
                     text.title() if text.isupper() else text,
                 )
         one_key: dict[str, str | None] = {}  # surname -> the_one_key's answer
+        all_given = {c.key.split()[0].removeprefix("person:") for c in full}
         for c in people:
             if c.key:
                 continue
             parts = name_parts(texts[id(c)])
             surname = parts[-1] if parts else ""
-            candidates = full_by_surname.get(surname) or first_surnames.get(surname, [])
+            candidates = (
+                full_by_surname.get(surname)
+                or first_surnames.get(surname)
+                or (inner_names.get(surname, []) if surname not in all_given else [])
+            )
             keys = sorted({f.key for f in candidates})
             if len(keys) > 1 and c.title:
                 titled = sorted({f.key for f in candidates if f.title == c.title})
