@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import cache
 from itertools import accumulate, compress, pairwise
@@ -2664,7 +2664,10 @@ class CableExtractor:
                     if k == first and (t.lower,) not in self.gaz.regions_only:
                         stop = k + 2  # a town's name as a first name: "Heba Nassar", no more
                 elif not self.name_like(par, t, strict=True) and not (
-                    self.family_name_before_given(par, first) and k <= first + 1
+                    k <= first + 1
+                    and first + 1 < len(tokens)
+                    and "-" in tokens[first + 1].text  # most words fail here, cheaply
+                    and self.family_name_before_given(par, first)
                 ):
                     break
                 if k == first and len(t.text) == 1:
@@ -2693,8 +2696,7 @@ class CableExtractor:
             return False
         given = tokens[k + 1].text
         return (
-            "-" in given
-            and given.split("-")[1].islower()
+            given.split("-")[1].islower()
             and tokens[k].capitalized
             and not tokens[k].upper
             and tokens[k].lower not in FUNCTION_WORDS
@@ -2862,7 +2864,7 @@ class CableExtractor:
         if not words:
             return
         phrases[tuple(words)] = None
-        if len(words) > 1 and family_name_first(" ".join(words)):
+        if "-" in words[-1] and len(words) > 1 and family_name_first(" ".join(words)):
             phrases[(words[-2],)] = None  # "Park" after "Park Jie-won"
             return
         if len(words) > 1 and ROMAN_NUMERAL.fullmatch(words[-1].upper()):
@@ -3083,26 +3085,19 @@ class CableExtractor:
         """Keys of one kind that differ only where a name is written as one word or as two
         ("Ahmadinejad" and "Ahmadi-Nejad", "Nonaligned" and "Non-Aligned Movement") are one
         entity in the cable: the key met most often, else first, takes the others."""
-        counts: dict[str, int] = defaultdict(int)
-        for c in self.candidates:
-            if not c.dropped and " " in c.key:
-                counts[c.key] += 1
-        if not counts:
-            return
-        joined: dict[str, list[str]] = defaultdict(list)
-        for key in counts:
-            joined[key.replace(" ", "")].append(key)
-        for c in self.candidates:
-            if not c.dropped and " " not in c.key and c.key in joined:
-                counts[c.key] += 1
-                joined[c.key].append(c.key)
+        keys = list(dict.fromkeys([c.key for c in self.candidates if not c.dropped]))
+        joined: dict[str, list[str]] = {}
+        for key in keys:
+            joined.setdefault(key.replace(" ", ""), []).append(key)
+        if len(joined) == len(keys):
+            return  # most cables
+        counts = Counter(c.key for c in self.candidates if not c.dropped)
         same: dict[str, tuple[str, str]] = {}
-        for keys in joined.values():
-            keys = list(dict.fromkeys(keys))
-            if len(keys) > 1:
-                best = max(keys, key=lambda key: counts[key])  # the first met of the most met
+        for written in joined.values():
+            if len(written) > 1:
+                best = max(written, key=counts.__getitem__)  # the first met of the most met
                 name = next(c.name for c in self.candidates if c.key == best)
-                same.update((key, (best, name)) for key in keys if key != best)
+                same.update((key, (best, name)) for key in written if key != best)
         for c in self.candidates:
             if c.key in same:
                 c.key, c.name = same[c.key]

@@ -79,6 +79,8 @@ def family_name_first(name: str) -> bool:
     """ "Park Jie-won", "KIM JONG-IL": the name ends on a family name and a given name of two
     syllables as Korean names are written in Latin letters ("Lazar-Sury", "Hague-based" are
     none)."""
+    if "-" not in name:
+        return False  # most names
     words = name.split()
     return (
         len(words) >= 2
