@@ -4,9 +4,9 @@ Gold (tests/fixtures/entities/gold.json, built by build_gold.py from annotations
 four seed cables, ten corpus cables used while developing ("dev"), three former held-out cables
 ("heldout"), six "fresh", four "unseen2", ten "unseen3", ten "unseen4", ten "unseen5", ten
 "unseen6", ten "unseen7", ten "unseen8" and ten "unseen9" cables. fresh to unseen9 were
-annotated blind and scored before any rule was changed for them; all but unseen9 are tuned on
-since (docs/entities.md has the blind first-look scores), so unseen9 is the estimate for cables
-nobody tuned on. A split must reach precision 0.9 and recall 0.8, both for mentions and for
+annotated blind and scored before any rule was changed for them; all are tuned on since
+(docs/entities.md has the blind first-look scores, unseen9's the latest estimate for cables
+nobody tuned on). A split must reach precision 0.9 and recall 0.8, both for mentions and for
 merged entities; a split under it (a new blind split, say) is a strict expected failure with
 its measures, and a floor under them.
 
@@ -109,7 +109,7 @@ def below_bar(split: str, measured: str):
         "unseen6",  # blind: mentions 0.907/0.886, entities 0.887/0.815
         "unseen7",  # blind: mentions 0.923/0.838, entities 0.904/0.740
         "unseen8",  # blind: mentions 0.921/0.860, entities 0.871/0.802
-        below_bar("unseen9", "blind: mentions 0.914/0.842, entities 0.890/0.810"),
+        "unseen9",  # blind: mentions 0.914/0.842, entities 0.890/0.810
     ],
 )
 def test_quality_holds_the_bar(split):
@@ -124,10 +124,11 @@ def test_quality_holds_the_bar(split):
 
 # The splits under the bar must not slip further: floors (precision, recall) a few points
 # under their measures.
-FLOORS: dict[str, tuple[float, float]] = {"unseen9": (0.86, 0.78)}
+FLOORS: dict[str, tuple[float, float]] = {}
+NO_FLOOR = pytest.param(None, marks=pytest.mark.skip(reason="every split holds the bar"))
 
 
-@pytest.mark.parametrize("split", sorted(FLOORS))
+@pytest.mark.parametrize("split", sorted(FLOORS) or [NO_FLOOR])
 def test_splits_under_the_bar_stay_above_the_floor(split):
     result = score(split)
     floor_precision, floor_recall = FLOORS[split]
@@ -696,3 +697,61 @@ def test_words_after_a_title_in_a_heading_are_no_name():
         ["Kenyan Foreign Minister Strongly Backs TFG", "Minister Wetangula came."]
     )
     assert [(m.text, m.kind) for m in found if m.kind == "person"] == [("Wetangula", "person")]
+
+
+def test_a_name_written_as_one_word_or_two_is_one_entity():
+    text = (
+        "President Ahmadi-Nejad spoke, and Ahmadi-Nejad left; Ahmadinejad said so. The "
+        "Nonaligned Movement met the Non-Aligned Movement."
+    )
+    found = extract_entities([text])
+    keys = {m.text: m.key for m in found}
+    assert keys["Ahmadi-Nejad"] == keys["Ahmadinejad"]
+    assert keys["Nonaligned Movement"] == keys["Non-Aligned Movement"]
+
+
+def test_a_family_name_before_a_given_name_of_two_syllables():
+    """Korean names put the family name first, and it may be an English word ("Park")."""
+    text = (
+        "Assembly Members Park Jie-won, Park Sun-sook and Seo Jong-pyo came; Park Jie-won "
+        "spoke. Later Park said so, as did Seo."
+    )
+    people = [(m.text, m.key) for m in extract_entities([text]) if m.kind == "person"]
+    assert people == [
+        ("Park Jie-won", "person:jiewon park"),
+        ("Park Sun-sook", "person:sunsook park"),
+        ("Seo Jong-pyo", "person:jongpyo seo"),
+        ("Park Jie-won", "person:jiewon park"),
+        ("Park", "person:jiewon park"),
+        ("Seo", "person:jongpyo seo"),
+    ]
+    assert person_key("KIM JONG-IL") == person_key("Kim Jong-il") == "person:jongil kim"
+    # no syllables: not a family name first
+    assert person_key("Anne Lazar-Sury") == "person:anne sury"
+    assert person_key("Seif Al-Din") == "person:seif din"
+
+
+def test_an_unknown_acronym_always_before_a_name_is_a_title():
+    text = (
+        "DASD Michael Schiffer met the press. DASD Schiffer spoke, and the ABN Amro bank "
+        "agreed, as ABN did."
+    )
+    found = [(m.text, m.kind) for m in extract_entities([text])]
+    assert ("DASD", "organization") not in found
+    assert found[:2] == [("Michael Schiffer", "person"), ("Schiffer", "person")]
+    assert ("ABN", "organization") in found  # never before a full name: a body's
+
+
+def test_particles_inside_a_titled_name_are_no_words_of_the_four():
+    text = (
+        "Assistant Secretary Jose Antonio de Macedo Soares spoke. Vice President Maria Teresa "
+        "Fernandez De La Vega agreed. President Luiz Inacio Lula da Silva came; Lula said so."
+    )
+    found = [(m.text, m.key) for m in extract_entities([text]) if m.kind == "person"]
+    assert [t for t, _ in found] == [
+        "Jose Antonio de Macedo Soares",
+        "Maria Teresa Fernandez De La Vega",
+        "Luiz Inacio Lula da Silva",
+        "Lula",
+    ]
+    assert found[2][1] == found[3][1]  # a name inside the full one, used alone

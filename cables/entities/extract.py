@@ -12,14 +12,21 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import cache
-from itertools import accumulate, compress
+from itertools import accumulate, compress, pairwise
 from operator import attrgetter, itemgetter
 
 from .gazetteer import FUNCTION_WORDS, MONTHS, PLACE_NOUNS, TOKEN, Gazetteer, gazetteer
-from .keys import fold, name_parts, organization_key, person_key, place_key
+from .keys import (
+    family_name_first,
+    fold,
+    name_parts,
+    organization_key,
+    person_key,
+    place_key,
+)
 from .model import EntityMention
 
 ORG_SUFFIXES = frozenset(
@@ -991,21 +998,18 @@ class CableExtractor:
             if j == len(tokens) or tokens[j].after_skipped:
                 continue  # the name must follow the title or its portfolio
             k = j
-            while k < len(tokens) and k - j < 4 and par.claimed[k] is None:
+            words = 0  # particles are no words of the four: "Jose Antonio de Macedo Soares"
+            while k < len(tokens) and words < 4 and par.claimed[k] is None:
                 t = tokens[k]
                 if k > j and not self.name_adjacent(par, k - 1, k):
                     break
                 if (
                     self.name_like(par, t, strict=False)
-                    or (
-                        t.lower in NAME_PARTICLES
-                        and k + 1 < len(tokens)
-                        and k > j
-                        and self.name_like(par, tokens[k + 1], strict=False)
-                    )
+                    or (k > j and self.particle_in_name(par, k))
                     or self.word_of_a_titled_name(par, k)
                 ):
                     k += 1
+                    words += t.lower not in NAME_PARTICLES
                 else:
                     break
                 if t.possessive:
@@ -1029,6 +1033,17 @@ class CableExtractor:
                 continue  # "General Petroleum Company", "Dr. Sun Hospital"
             if k > j and not self.headline_words(par, j, k):
                 self.claim(par, j, k, "person", title=token.lower)
+
+    def particle_in_name(self, par: Paragraph, k: int) -> bool:
+        """Token k is a particle inside a name, before a name's word or one more particle:
+        "Luiz Inacio da Silva", "Maria Teresa Fernandez De La Vega"."""
+        tokens = par.tokens
+        for m in (k + 1, k + 2):
+            if tokens[m - 1].lower not in NAME_PARTICLES or m >= len(tokens):
+                return False
+            if self.name_like(par, tokens[m], strict=False):
+                return True
+        return False
 
     def headline_words(self, par: Paragraph, first: int, last: int) -> bool:
         """A heading capitalises every word: after a title there, words of the dictionary are
@@ -1626,8 +1641,12 @@ class CableExtractor:
                 text in people
                 or text in self.not_bodies
                 or all(self.names_a_treaty(par, k) for par, k in places)
+                or (
+                    all(self.before_a_name(par, k) for par, k in places)
+                    and any(self.before_a_name(par, k + 1) for par, k in places)
+                )
             ):
-                continue  # "the FOL Agreement" names no body
+                continue  # "the FOL Agreement" names no body, "DASD Schiffer" is a title
             if len(places) < 2 and text not in cued:
                 single.append(places[0])
                 continue
@@ -1647,6 +1666,17 @@ class CableExtractor:
             if self.beside_an_organization(par, k):
                 text = par.tokens[k].text
                 self.claim(par, k, k + 1, "organization", name=text, key=organization_key(text))
+
+    def before_a_name(self, par: Paragraph, k: int) -> bool:
+        """Token k stands right before a word of a name, as a title does: "DASD Schiffer"."""
+        tokens = par.tokens
+        return (
+            k + 1 < len(tokens)
+            and not tokens[k].possessive
+            and self.adjacent(par, k, k + 1)
+            and not tokens[k + 1].upper
+            and self.name_like(par, tokens[k + 1], strict=True)
+        )
 
     def camel_case_organizations(self) -> None:
         """A word with capitals inside, in mixed case, is a company's or a body's name:
@@ -2633,7 +2663,12 @@ class CableExtractor:
                         break
                     if k == first and (t.lower,) not in self.gaz.regions_only:
                         stop = k + 2  # a town's name as a first name: "Heba Nassar", no more
-                elif not self.name_like(par, t, strict=True):
+                elif not self.name_like(par, t, strict=True) and not (
+                    k <= first + 1
+                    and first + 1 < len(tokens)
+                    and "-" in tokens[first + 1].text  # most words fail here, cheaply
+                    and self.family_name_before_given(par, first)
+                ):
                     break
                 if k == first and len(t.text) == 1:
                     break
@@ -2652,6 +2687,21 @@ class CableExtractor:
                 and not self.after_the(par, first)  # "the Celtic Tiger", "the Le Monde"
             ):
                 self.claim_name(par, first, k)
+
+    def family_name_before_given(self, par: Paragraph, k: int) -> bool:
+        """A family name that is an English word, before a given name of two syllables joined
+        by a hyphen: "Park Jie-won", "Ban Ki-moon", "Moon Chung-in"."""
+        tokens = par.tokens
+        if k + 1 >= len(tokens) or not self.adjacent(par, k, k + 1):
+            return False
+        given = tokens[k + 1].text
+        return (
+            given.split("-")[1].islower()
+            and tokens[k].capitalized
+            and not tokens[k].upper
+            and tokens[k].lower not in FUNCTION_WORDS
+            and family_name_first(f"{tokens[k].text} {given}")
+        )
 
     def signature(self) -> None:
         """One to three name words after the last sentence of the cable are its signer's name,
@@ -2814,6 +2864,9 @@ class CableExtractor:
         if not words:
             return
         phrases[tuple(words)] = None
+        if "-" in words[-1] and len(words) > 1 and family_name_first(" ".join(words)):
+            phrases[(words[-2],)] = None  # "Park" after "Park Jie-won"
+            return
         if len(words) > 1 and ROMAN_NUMERAL.fullmatch(words[-1].upper()):
             return  # "Mohammed VI" is no "VI"
         surname = words[-1]
@@ -2837,6 +2890,7 @@ class CableExtractor:
             self.particle_before(c)
         full_by_surname: dict[str, list[Candidate]] = defaultdict(list)
         first_surnames: dict[str, list[Candidate]] = defaultdict(list)
+        inner_names: dict[str, list[Candidate]] = defaultdict(list)
         hispanic = not HISPANIC_TAGS.isdisjoint(self.tags)
         texts = {}
         for c in people:
@@ -2852,6 +2906,12 @@ class CableExtractor:
             if hispanic and len(parts) > 2 and parts[-2] not in self.gaz.given_names:
                 # "Vasquez" after "Romeo Vasquez Velasquez": the first of two surnames
                 first_surnames[parts[-2]].append(c)
+            if len(parts) > 3:
+                # "Lula" after "Luiz Inacio Lula da Silva", not "Hamad" after "Salman bin Hamad
+                # Al Khalifa" (his father)
+                for before, word in pairwise(parts[1:-1]):
+                    if word not in NAME_PARTICLES and before not in ("bin", "ibn", "bint"):
+                        inner_names[word].append(c)
         # "Fassi Fihri" after "Taieb Fassi Fihri", "Lopez Murphy" after "Ricardo Lopez Murphy"
         full = [c for c in people if c.key]
         adopt_longer_names(full, {id(c): name_parts(texts[id(c)]) for c in full})
@@ -2870,12 +2930,17 @@ class CableExtractor:
                     text.title() if text.isupper() else text,
                 )
         one_key: dict[str, str | None] = {}  # surname -> the_one_key's answer
+        all_given = {c.key.split()[0].removeprefix("person:") for c in full}
         for c in people:
             if c.key:
                 continue
             parts = name_parts(texts[id(c)])
             surname = parts[-1] if parts else ""
-            candidates = full_by_surname.get(surname) or first_surnames.get(surname, [])
+            candidates = (
+                full_by_surname.get(surname)
+                or first_surnames.get(surname)
+                or (inner_names.get(surname, []) if surname not in all_given else [])
+            )
             keys = sorted({f.key for f in candidates})
             if len(keys) > 1 and c.title:
                 titled = sorted({f.key for f in candidates if f.title == c.title})
@@ -3016,6 +3081,27 @@ class CableExtractor:
         for c in organizations:
             c.name = names[c.key]
 
+    def join_keys_written_apart(self) -> None:
+        """Keys of one kind that differ only where a name is written as one word or as two
+        ("Ahmadinejad" and "Ahmadi-Nejad", "Nonaligned" and "Non-Aligned Movement") are one
+        entity in the cable: the key met most often, else first, takes the others."""
+        keys = list(dict.fromkeys([c.key for c in self.candidates if not c.dropped]))
+        joined: dict[str, list[str]] = {}
+        for key in keys:
+            joined.setdefault(key.replace(" ", ""), []).append(key)
+        if len(joined) == len(keys):
+            return  # most cables
+        counts = Counter(c.key for c in self.candidates if not c.dropped)
+        same: dict[str, tuple[str, str]] = {}
+        for written in joined.values():
+            if len(written) > 1:
+                best = max(written, key=counts.__getitem__)  # the first met of the most met
+                name = next(c.name for c in self.candidates if c.key == best)
+                same.update((key, (best, name)) for key in written if key != best)
+        for c in self.candidates:
+            if c.key in same:
+                c.key, c.name = same[c.key]
+
     def run(self) -> list[EntityMention]:
         # a pass that visits its cue words only is not called where the paragraph has none
         for par in self.paragraphs:
@@ -3056,6 +3142,7 @@ class CableExtractor:
         self.initials_of_bodies()
         self.resolve_people()
         self.short_organization_names()
+        self.join_keys_written_apart()
         found = []
         paragraphs = self.paragraphs
         for c in self.candidates:

@@ -40,6 +40,14 @@ _SPECIAL = str.maketrans(
     }
 )
 _PARTICLES = {"al", "el", "ul"}
+# "Park Jie-won", "Kim Jong-il", "Chiang Kai-shek": a family name before a given name of two
+# syllables joined by a hyphen (Korean names, Chinese ones in Wade-Giles) comes first.
+_SYLLABLE = (
+    r"(?:[kgnrlmbpsjhyw]|kk|tt|pp|ss|jj|ch|sh|[dt])?"  # the first consonant, if any
+    r"(?:ae|ya|yae|eo|yeo|ye|wa|wae|oe|yo|wo|we|wi|yu|eu|ui|oo|ee|ou|ie|ai|ei|oi|[aeiou])"
+    r"(?:ng|[knlmp])?"  # the last one
+)
+_GIVEN_NAME_OF_TWO_SYLLABLES = re.compile(f"{_SYLLABLE}-{_SYLLABLE}", re.IGNORECASE)
 _APOSTROPHES = re.compile(r"['`]")
 _NOT_ALPHANUMERIC = re.compile(r"[^a-z0-9]+")
 
@@ -58,9 +66,29 @@ def fold(text: str) -> str:
 
 @lru_cache(maxsize=65536)  # the same names again within a cable and across the archive
 def name_parts(name: str) -> tuple[str, ...]:
-    """The folded words of a person's name, romanisation variants unified, "al-" dropped."""
+    """The folded words of a person's name, romanisation variants unified, "al-" dropped; a
+    family name written first ("Park Jie-won") last, after its given name joined in one."""
+    if family_name_first(name):
+        *before, family, given = name.split()
+        return (*name_parts(" ".join(before)), fold(given).replace(" ", ""), fold(family))
     parts = tuple(_CANONICAL.get(p, p) for p in fold(name).split())
     return tuple(p for p in parts if p not in _PARTICLES) or parts
+
+
+def family_name_first(name: str) -> bool:
+    """ "Park Jie-won", "KIM JONG-IL": the name ends on a family name and a given name of two
+    syllables as Korean names are written in Latin letters ("Lazar-Sury", "Hague-based" are
+    none)."""
+    if "-" not in name:
+        return False  # most names
+    words = name.split()
+    return (
+        len(words) >= 2
+        and 2 <= len(words[-2]) <= 6
+        and words[-2].isalpha()
+        and bool(_GIVEN_NAME_OF_TWO_SYLLABLES.fullmatch(words[-1]))
+        and words[-1][:3].lower() not in ("al-", "el-")  # "Seif Al-Din", "Shebin El-Kom"
+    )
 
 
 def person_key(name: str) -> str:
