@@ -110,6 +110,7 @@ def below_bar(split: str, measured: str):
         "unseen7",  # blind: mentions 0.923/0.838, entities 0.904/0.740
         "unseen8",  # blind: mentions 0.921/0.860, entities 0.871/0.802
         "unseen9",  # blind: mentions 0.914/0.842, entities 0.890/0.810
+        below_bar("unseen10", "blind: mentions 0.891/0.848, entities 0.887/0.805"),
     ],
 )
 def test_quality_holds_the_bar(split):
@@ -124,7 +125,7 @@ def test_quality_holds_the_bar(split):
 
 # The splits under the bar must not slip further: floors (precision, recall) a few points
 # under their measures.
-FLOORS: dict[str, tuple[float, float]] = {}
+FLOORS: dict[str, tuple[float, float]] = {"unseen10": (0.86, 0.78)}
 NO_FLOOR = pytest.param(None, marks=pytest.mark.skip(reason="every split holds the bar"))
 
 
