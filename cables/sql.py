@@ -1,6 +1,7 @@
 """Small SQL helpers the counting, search and export queries share."""
 
 import contextlib
+import threading
 
 from django.db import connection
 from django.db.models import Func
@@ -43,3 +44,32 @@ def every_row_wanted():
     11 ms. The plan is fixed when the cursor is declared, at its first fetch.
     """
     return session_setting("cursor_tuple_fraction", 1)
+
+
+def beside(target, *args):
+    """Run ``target(*args)`` in a thread, on a database connection of its own (closed at the
+    end; on PostgreSQL without the web's statement timeout), while the caller goes on with
+    its own. Returns a ``wait()`` that joins the thread and raises what ``target`` raised, in
+    the caller's thread, where it belongs."""
+    errors = []
+
+    def run():
+        try:
+            if connection.vendor == "postgresql":
+                with connection.cursor() as cursor:
+                    cursor.execute("SET statement_timeout = 0")
+            target(*args)
+        except Exception as exc:
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=run, name=getattr(target, "__name__", "beside"))
+    thread.start()
+
+    def wait():
+        thread.join()
+        if errors:
+            raise errors[0]
+
+    return wait

@@ -442,6 +442,46 @@ def test_postgresql_builds_the_search_index_beside_the_recounts(transactional_db
         pass
 
 
+def test_entities_are_recounted_whole_in_two_halves_on_postgresql(transactional_db, monkeypatch):
+    """At the end of a run outside a transaction, PostgreSQL recounts the odd entities on a
+    second connection and the even ones on the run's: every count is the one the mentions
+    give, nothing stays pending, and an error on the second connection fails the run."""
+    from django.db.models import Count
+
+    from cables.importing import entities
+    from cables.models import Entity, Mention
+
+    import_paths([SEEDS_DIR], workers=1, quiet=True)
+    expected = {
+        row["entity"]: (row["mentions"], row["cables"])
+        for row in Mention.objects.values("entity")
+        .annotate(mentions=Count("pk"), cables=Count("cable", distinct=True))
+        .order_by()
+    }
+    counted = {
+        pk: (mentions, cables)
+        for pk, mentions, cables in Entity.objects.filter(mention_count__gt=0).values_list(
+            "pk", "mention_count", "cable_count"
+        )
+    }
+    assert counted == expected
+    assert {pk % 2 for pk in counted} == {0, 1}, "both halves hold entities"
+    assert entities.pending(entities.ENTITY_PENDING, "entity_id", 10) == []
+    if connection.vendor != "postgresql":
+        return
+
+    def refresh_even_only(entity_ids):
+        if any(pk % 2 for pk in entity_ids):
+            raise RuntimeError("odd half failed")
+
+    entities.mark_pending(entities.ENTITY_PENDING, "entity_id", list(counted))
+    monkeypatch.setattr(entities, "refresh_entities", refresh_even_only)
+    with pytest.raises(RuntimeError, match="odd half failed"):
+        entities.finish_run()
+    left = entities.pending(entities.ENTITY_PENDING, "entity_id", len(counted))
+    assert left and all(pk % 2 for pk in left), "the odd half's batch was rolled back"
+
+
 def test_sqlite_builds_the_search_index_beside_the_database_and_copies_it_in(tmp_path):
     """A first import into an SQLite file builds its FTS5 index in a file beside the database
     while the run recounts, then copies it in: the index is whole, finds what the texts hold,

@@ -31,7 +31,7 @@ from django.db import connection
 
 from cables import search
 from cables.models import Mention
-from cables.sql import session_setting
+from cables.sql import beside, session_setting
 
 # Indexes of Mention (created from its Meta, as the migrations did).
 MENTION_INDEXES = ["mention_entity_idx", "mention_key_entity_idx"]
@@ -119,56 +119,43 @@ def deferred_indexes_built():
     for table, name, sql in deferred:
         if name not in existing:
             (here if table == Mention._meta.db_table else aside).append(sql)
-    errors = []
-    block_done = threading.Event()
-    builder = None
+    block_done, block_finished = threading.Event(), []
+    wait = None
     if aside or build_file:
-        builder = threading.Thread(
-            target=_build_aside,
-            args=(aside, build_file, block_done, errors),
-            name="index-build",
-        )
-        builder.start()
-    finished = False
+        wait = beside(_build_aside, aside, build_file, block_done, block_finished)
     try:
         if here:
             with build_memory(), connection.cursor() as cursor:
                 for sql in here:
                     cursor.execute(sql)
         yield
-        finished = True
+        block_finished.append(True)
     finally:
-        if builder is not None:
-            if not finished:  # the search index stays deferred: the next run builds it
-                errors.append(None)
+        if wait is not None:
             block_done.set()
-            builder.join()
-    if errors and errors[0] is not None:
-        raise errors[0]
+            if block_finished:
+                wait()
+            else:  # the block's error is the one to raise; the search index stays deferred
+                with contextlib.suppress(Exception):
+                    wait()
 
 
-def _build_aside(statements, build_file, block_done, errors):
-    """In a thread: Django gives it a connection of its own, closed at the end. SQLite's
-    index, built beside, is copied in once the block is done (the run's connection writes
-    until then), unless the block failed."""
+def _build_aside(statements, build_file, block_done, block_finished):
+    """On a connection of its own. SQLite's index, built beside, is copied in once the block
+    is done (the run's connection writes until then), unless the block failed."""
     try:
         if statements:
-            with connection.cursor() as cursor:
-                cursor.execute("SET statement_timeout = 0")
             with build_memory(), connection.cursor() as cursor:
                 for sql in statements:
                     cursor.execute(sql)
         if build_file:
             search.build_index_into(build_file)
             block_done.wait()
-            if not errors:
+            if block_finished:
                 search.take_index_from(build_file)
-    except Exception as exc:  # raised in the run's thread, where it belongs
-        errors.append(exc)
     finally:
         if build_file and os.path.exists(build_file):
             os.remove(build_file)
-        connection.close()
 
 
 def build_memory():
