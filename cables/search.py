@@ -373,7 +373,7 @@ def build_index_into(path):
 def take_index_from(path):
     """Replace the archive's FTS5 indexes with the ones built at ``path`` (the same rows in
     the same shadow tables, a copy of pages in rowid order) and end the deferral, in one
-    transaction; then remove the file. On another connection than the one that wrote the
+    transaction (the caller removes the file). On another connection than the one that wrote the
     run's rows: an FTS5 table caches its index's structure per connection, and drops the copy
     when another connection has committed."""
     with connection.cursor() as cursor:
@@ -390,8 +390,6 @@ def take_index_from(path):
     finally:
         with connection.cursor() as cursor:
             cursor.execute("DETACH DATABASE index_build")
-        with contextlib.suppress(FileNotFoundError):
-            os.remove(path)
 
 
 def _indexed():
