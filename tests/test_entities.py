@@ -5,7 +5,7 @@ four seed cables, ten corpus cables used while developing ("dev"), three former 
 ("heldout"), six "fresh", four "unseen2", ten "unseen3", ten "unseen4", ten "unseen5", ten
 "unseen6", ten "unseen7", ten "unseen8" and ten "unseen9" cables. fresh to unseen9 were
 annotated blind and scored before any rule was changed for them; all are tuned on since
-(docs/entities.md has the blind first-look scores, unseen9's the latest estimate for cables
+(docs/entities.md has the blind first-look scores, unseen10's the latest estimate for cables
 nobody tuned on). A split must reach precision 0.9 and recall 0.8, both for mentions and for
 merged entities; a split under it (a new blind split, say) is a strict expected failure with
 its measures, and a floor under them.
@@ -110,7 +110,11 @@ def below_bar(split: str, measured: str):
         "unseen7",  # blind: mentions 0.923/0.838, entities 0.904/0.740
         "unseen8",  # blind: mentions 0.921/0.860, entities 0.871/0.802
         "unseen9",  # blind: mentions 0.914/0.842, entities 0.890/0.810
-        below_bar("unseen10", "blind: mentions 0.891/0.848, entities 0.887/0.805"),
+        below_bar(
+            "unseen10",
+            "blind: mentions 0.891/0.848, entities 0.887/0.805; "
+            "after the titles-and-hyphens round 0.893/0.858, 0.893/0.815",
+        ),
     ],
 )
 def test_quality_holds_the_bar(split):
@@ -756,3 +760,82 @@ def test_particles_inside_a_titled_name_are_no_words_of_the_four():
         "Lula",
     ]
     assert found[2][1] == found[3][1]  # a name inside the full one, used alone
+
+
+def test_a_place_or_party_before_based_or_led_makes_no_person():
+    text = "Abu Dhabi-based Al Maabar and the SNP-led government met the Solis-led coalition."
+    people = [m.text for m in extract_entities([text]) if m.kind == "person"]
+    assert people == []
+
+
+def test_a_body_before_a_title_is_named_without_the():
+    text = (
+        "He met National Assembly Chair Nguyen Phu Trong and Ministry of Agriculture Permanent "
+        "Secretary Romano Kiome; Cho is a first-term National Assembly Member."
+    )
+    found = [(m.text, m.kind) for m in extract_entities([text])]
+    assert found == [
+        ("National Assembly", "organization"),
+        ("Nguyen Phu Trong", "person"),
+        ("Ministry of Agriculture", "organization"),
+        ("Romano Kiome", "person"),
+        ("National Assembly", "organization"),
+    ]
+
+
+def test_a_known_word_after_a_portfolio_is_the_name():
+    text = (
+        "He wrote to Secretary of State Rice, then to Secretary of State Clinton, and met "
+        "Secretary of Defense Gates; the Director of Trade Monitoring, Trejos, came."
+    )
+    found = [(m.text, m.kind) for m in extract_entities([text])]
+    assert ("Rice", "person") in found and ("Gates", "person") in found
+    assert ("Clinton", "person") in found and ("Clinton", "place") not in found
+    assert not any(text == "Monitoring" for text, _ in found)
+
+
+def test_a_title_of_several_names_each_of_them():
+    text = "Presidents Lula and Obama agreed, as President-elect Obama had hoped."
+    people = [m.text for m in extract_entities([text]) if m.kind == "person"]
+    assert people == ["Lula", "Obama", "Obama"]
+
+
+def test_a_town_named_like_a_president_before_administration_is_the_president():
+    text = (
+        "The Obama administration's plan differs from the Bush Administration's, said the "
+        "Kabul government."
+    )
+    found = [(m.text, m.kind) for m in extract_entities([text])]
+    assert found == [("Obama", "person"), ("Bush", "person"), ("Kabul", "place")]
+
+
+def test_an_acronym_of_a_post_or_a_class_of_people_is_no_body():
+    text = (
+        "The Fraud Prevention Manager (FPM) met Internally Displaced Persons (IDPs) and the "
+        "Office of Refugee Resettlement (ORR). The FPM and the ORR spoke."
+    )
+    bodies = [m.text for m in extract_entities([text]) if m.kind == "organization"]
+    assert bodies == ["Office of Refugee Resettlement", "ORR", "ORR"]
+
+
+def test_us_in_capitals_is_the_country_as_a_subject_or_after_in():
+    text = (
+        "EMBOFF REPLIED US DID NOT ACCEPT IT. HE WAS IN US DISCUSSING IT. HE TOLD US THAT "
+        "THEY WOULD HELP US."
+    )
+    found = [(m.text, m.start) for m in extract_entities([text])]
+    assert found == [("US", text.index("US DID")), ("US", text.index("US DISCUSSING"))]
+
+
+def test_a_body_met_in_the_cable_is_found_inside_a_hyphenated_word():
+    text = (
+        "The Ogaden National Liberation Front (ONLF) attacked. ONLF-sponsored raids and "
+        "anti-ONLF operations went on."
+    )
+    onlf = [m for m in extract_entities([text]) if m.text == "ONLF"]
+    assert [m.start for m in onlf] == [
+        text.index("ONLF)"),
+        text.index("ONLF-sponsored"),
+        text.index("ONLF operations"),
+    ]
+    assert len({m.key for m in onlf}) == 1

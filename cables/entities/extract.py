@@ -144,6 +144,8 @@ NAME_GOES_ON = frozenset(["of", "for", "on", "against"])
 ORG_PREFIXES = frozenset(["banco", "banca", "banque", "grupo", "groupe", "companhia", "compania"])
 # "the Aznar government", "the Bush administration": an unknown word before these is a person.
 RULED_BY = frozenset(["government", "administration", "regime", "presidency", "era"])
+# Of those, the words that a town's name never stands before: "the Obama administration".
+RULED_BY_PEOPLE = frozenset(["administration", "presidency"])
 COMPASS = frozenset(
     [
         "north",
@@ -180,6 +182,28 @@ NOT_ORGANIZATIONS = frozenset(
         "strategy",
         "project",
         "arrangement",
+    ]
+)
+# What a defined acronym's long form ends with when it names people, a post, a time or a
+# thing, not a body: "Internally Displaced Persons (IDPs)", "Fraud Prevention Manager (FPM)",
+# "Forward Operating Location (FOL)", "Market Year (MY)".
+NOT_BODY_HEADS = frozenset(
+    [
+        "persons",
+        "people",
+        "manager",
+        "officer",
+        "officers",
+        "location",
+        "locations",
+        "year",
+        "years",
+        "technology",
+        "technologies",
+        "rules",
+        "system",
+        "systems",
+        "talks",
     ]
 )
 NAME_PARTICLES = frozenset(
@@ -496,7 +520,22 @@ US_NOUNS = frozenset(
         "diplomatic",
         "special",
         "agenda",
+        "legislation",
+        "law",
+        "laws",
+        "coast",
+        "waters",
+        "fishing",
+        "economy",
+        "bases",
+        "vessels",
+        "aircraft",
+        "intelligence",
     ]
+)
+# "US HAS ACCEPTED", "US DID NOT": a subject, so the country; the pronoun never is one.
+US_SUBJECT_VERBS = frozenset(
+    ["has", "is", "was", "does", "did", "will", "would", "should", "can", "could", "must", "may"]
 )
 # "Agalega islands", "the Agalega region", "KAPIKULE BORDER", "the town of Tibu".
 PLACE_CUES = frozenset(
@@ -527,6 +566,63 @@ PLACE_CUES = frozenset(
     ]
 )
 MEMBERS = frozenset(["officials", "members", "militants", "fighters", "leadership"])
+# What makes an adjective of the name before it, in any case: "Abu Dhabi-based", "TEHRAN-BACKED".
+COMPOUND_ENDINGS = frozenset(
+    [
+        "based",
+        "led",
+        "backed",
+        "born",
+        "owned",
+        "run",
+        "funded",
+        "sponsored",
+        "affiliated",
+        "linked",
+        "controlled",
+        "supported",
+        "dominated",
+        "allied",
+        "initiated",
+        "style",
+        "era",
+    ]
+)
+# Words that begin a title before its head: "Permanent Secretary", "Executive Director".
+TITLE_MODIFIERS = frozenset(
+    ["permanent", "executive", "assistant", "acting", "senior", "principal", "vice", "special"]
+)
+# Portfolios of one word, after which a known word is the minister's name.
+PORTFOLIOS = frozenset(
+    [
+        "state",
+        "defense",
+        "defence",
+        "finance",
+        "justice",
+        "interior",
+        "health",
+        "education",
+        "agriculture",
+        "energy",
+        "commerce",
+        "labor",
+        "labour",
+        "trade",
+        "economy",
+        "culture",
+        "transport",
+        "treasury",
+        "industry",
+        "tourism",
+        "information",
+        "environment",
+    ]
+)
+# Endings of the nouns that go on a portfolio, and of no name: "of Trade Monitoring".
+PORTFOLIO_ENDINGS = ("ing", "tion", "sion", "ment", "ance", "ence", "ity", "ics", "ies", "airs")
+# A body's seat after its name, like a title: "National Assembly Member Cho Yoon-sun".
+MEMBER = frozenset(["member", "members"])
 # "the ruling Nur Otan party", "L'express newspaper": a kind of body after its name, in lower
 # case.
 KINDS_OF_BODY = frozenset(
@@ -655,6 +751,8 @@ def lower_words_kept() -> frozenset[str]:
         | PLACE_CUES
         | gaz.title_heads
         | gaz.inner_words
+        # "the Obama administration's": a rule's word that owns the next
+        | {word + mark for word in RULED_BY for mark in ("'s", "’s")}
     )
 
 
@@ -948,6 +1046,7 @@ class CableExtractor:
             or lower in self.gaz.demonyms
             or "." in token.text
             or lower.split("-")[0] in NOT_NAME_PREFIXES
+            or lower.rpartition("-")[2] in COMPOUND_ENDINGS
             or (self.in_gazetteer(token) and not self.is_city(token))
         ):
             return False
@@ -997,25 +1096,7 @@ class CableExtractor:
                 continue  # "Gen. Toufanian", "Capt. Guy Adam"
             if j == len(tokens) or tokens[j].after_skipped:
                 continue  # the name must follow the title or its portfolio
-            k = j
-            words = 0  # particles are no words of the four: "Jose Antonio de Macedo Soares"
-            while k < len(tokens) and words < 4 and par.claimed[k] is None:
-                t = tokens[k]
-                if k > j and not self.name_adjacent(par, k - 1, k):
-                    break
-                if (
-                    self.name_like(par, t, strict=False)
-                    or (k > j and self.particle_in_name(par, k))
-                    or self.word_of_a_titled_name(par, k)
-                ):
-                    k += 1
-                    words += t.lower not in NAME_PARTICLES
-                else:
-                    break
-                if t.possessive:
-                    break
-            while k > j and tokens[k - 1].lower in NAME_PARTICLES:
-                k -= 1
+            k = self.titled_name_end(par, j)
             if (
                 j < k < len(tokens)
                 and ROMAN_NUMERAL.fullmatch(tokens[k].text)
@@ -1033,6 +1114,43 @@ class CableExtractor:
                 continue  # "General Petroleum Company", "Dr. Sun Hospital"
             if k > j and not self.headline_words(par, j, k):
                 self.claim(par, j, k, "person", title=token.lower)
+                # a title of several: "Presidents Lula and Obama", "Ministers Lavrov and Rice"
+                if (
+                    token.lower[-1:] == "s"
+                    and token.lower[:-1] in self.gaz.title_heads
+                    and k + 1 < len(tokens)
+                    and tokens[k].lower == "and"
+                    and not tokens[k + 1].after_skipped
+                    and self.adjacent(par, k, k + 1)
+                ):
+                    end = self.titled_name_end(par, k + 1)
+                    if end > k + 1:
+                        self.claim(par, k + 1, end, "person", title=token.lower)
+
+    def titled_name_end(self, par: Paragraph, j: int) -> int:
+        """The index after the name that starts at token j, after a title: up to four words
+        that may be a name's (particles are not counted: "Jose Antonio de Macedo Soares")."""
+        tokens = par.tokens
+        k = j
+        words = 0
+        while k < len(tokens) and words < 4 and par.claimed[k] is None:
+            t = tokens[k]
+            if k > j and not self.name_adjacent(par, k - 1, k):
+                break
+            if (
+                self.name_like(par, t, strict=False)
+                or (k > j and self.particle_in_name(par, k))
+                or self.word_of_a_titled_name(par, k)
+            ):
+                k += 1
+                words += t.lower not in NAME_PARTICLES
+            else:
+                break
+            if t.possessive:
+                break
+        while k > j and tokens[k - 1].lower in NAME_PARTICLES:
+            k -= 1
+        return k
 
     def particle_in_name(self, par: Paragraph, k: int) -> bool:
         """Token k is a particle inside a name, before a name's word or one more particle:
@@ -1092,6 +1210,20 @@ class CableExtractor:
             j += 1
             if t.possessive:
                 break
+        if (
+            j - start >= 2
+            and tokens[start].lower in PORTFOLIOS
+            and (
+                j == len(tokens)
+                or tokens[j].after_skipped
+                or not self.adjacent(par, j - 1, j)
+                or not self.name_like(par, tokens[j], strict=False)
+            )
+            and self.name_like(par, tokens[start + 1], strict=False)
+            and not tokens[start + 1].lower.endswith(PORTFOLIO_ENDINGS)
+        ):
+            # no name after a known word: "Secretary of State Rice", "of Defense Gates"
+            j = start + 1
         return j if j > start else None
 
     def gazetteer_phrases(self, par: Paragraph) -> None:
@@ -1561,6 +1693,7 @@ class CableExtractor:
                     continue
                 if (
                     tokens[a - 1].lower in NOT_ORGANIZATIONS
+                    or tokens[a - 1].lower in NOT_BODY_HEADS
                     or tokens[first].lower in NOT_ORGANIZATIONS  # "Program of National Recovery"
                 ) and acronym not in self.gaz.acronyms:
                     self.not_bodies.add(acronym)  # nor is any later "PNR"
@@ -1884,7 +2017,14 @@ class CableExtractor:
     def capitals_us(self, par: Paragraph, k: int) -> None:
         tokens = par.tokens
         following = tokens[k + 1].lower if k + 1 < len(tokens) else ""
-        if (following in US_NOUNS and self.adjacent(par, k, k + 1)) or self.after_the(par, k):
+        if (
+            (
+                (following in US_NOUNS or following in US_SUBJECT_VERBS)
+                and self.adjacent(par, k, k + 1)
+            )
+            or self.after_the(par, k)
+            or (k > 0 and tokens[k - 1].lower == "in" and self.adjacent(par, k - 1, k))  # "IN US"
+        ):
             kind, name, key = self.gaz.acronyms["US"]
             self.claim(par, k, k + 1, kind, name=name, key=key)
 
@@ -2162,6 +2302,29 @@ class CableExtractor:
             and self.adjacent(par, end - 1, end)
         ):
             return False  # "the Ministry of Public Security's", "the Status of Forces Agreement"
+        if (
+            after is not None
+            and after.capitalized
+            and (
+                after.lower in self.gaz.title_heads
+                or after.lower in MEMBER
+                or (
+                    after.lower in TITLE_MODIFIERS
+                    and end + 1 < len(tokens)
+                    and tokens[end + 1].lower in self.gaz.title_heads
+                )
+            )
+            and tokens[k].lower not in GENERIC_BODIES
+            and self.adjacent(par, end - 1, end)
+        ):
+            # a title of its own: "National Assembly Chair", "Assembly Members"; after a body's
+            # name, the name may be the body's own ("ANC Youth League President")
+            owner = par.claimed[first - 1]
+            return not (
+                owner is not None
+                and self.candidates[owner].kind == "organization"
+                and self.adjacent(par, first - 1, first)
+            )
         before = tokens[first - 1]
         if before.lower == "the":
             return tokens[k].lower not in GENERIC_BODIES and self.adjacent(par, first - 1, first)
@@ -2234,6 +2397,12 @@ class CableExtractor:
                 or t.lower in self.gaz.title_heads
                 or (t.lower in self.gaz.given_names and not self.is_common(t.lower))
                 or self.is_redaction(t)
+                # "Ministry of Agriculture Permanent Secretary": the title's first word
+                or (
+                    t.lower in TITLE_MODIFIERS
+                    and last + 1 < len(tokens)
+                    and tokens[last + 1].lower in self.gaz.title_heads
+                )
             ):
                 break
             if t.lower in ORG_SUFFIXES and not tokens[last - 1].capitalized:
@@ -2552,6 +2721,20 @@ class CableExtractor:
                 cued = (following in SPEECH_VERBS or ruled) and self.adjacent(par, k, k + 1)
             if cued and not ruled and self.after_the(par, k):
                 continue
+            owner = par.claimed[k]
+            if (
+                cued
+                and ruled
+                and owner is not None
+                and tokens[k + 1].lower in RULED_BY_PEOPLE
+                and self.candidates[owner].kind == "place"
+                and self.candidates[owner].last == k + 1
+                and (t.lower,) in self.gaz.towns
+            ):
+                # "the Obama administration", "the Clinton presidency": a town's name
+                # before a word of a person's rule ("the Kabul government" is the town's)
+                self.candidates[owner].dropped = True
+                par.claimed[k] = None
             if (
                 cued
                 and par.claimed[k] is None
@@ -2807,6 +2990,46 @@ class CableExtractor:
                     for c in found:
                         c.dropped = True
                     self.claim(par, i, i + 1, "person", span=span)
+
+    def hyphenated_bodies(self) -> None:
+        """Bodies and places met in the cable as a word of their own, inside a hyphenated word
+        whose other parts are ordinary words, prefixes or met too: "PIJ-sponsored attacks",
+        "ONLF-ENDF conflict", "a NAVCENT-initiated program" (the gazetteer's are found as the
+        paragraph is read: "Hamas-led")."""
+        hyphenated = [
+            (par, i)
+            for par in self.paragraphs
+            if "-" in par.text
+            for i, lower in enumerate(par.lowers)
+            if "-" in lower and par.claimed[i] is None
+        ]
+        if not hyphenated:
+            return
+        met: dict[str, Candidate] = {}
+        for c in self.candidates:
+            if c.dropped or c.span is not None or c.kind == "person" or c.last - c.first != 1:
+                continue
+            text = self.paragraphs[c.paragraph].tokens[c.first].text
+            if c.key and "-" not in text and len(text) > 1:
+                met.setdefault(text, c)  # as written: an acronym is one in its own case
+        for par, i in hyphenated:
+            token = par.tokens[i]
+            parts = token.text.split("-")
+            if met.keys().isdisjoint(parts) or not all(
+                p in met
+                or p.islower()
+                or p.lower() in NOT_NAME_PREFIXES
+                or p.lower() in COMPOUND_ENDINGS
+                for p in parts
+            ):
+                continue
+            offset = token.start
+            for part in parts:
+                c = met.get(part)
+                if c is not None:
+                    span = (offset, offset + len(part))
+                    self.claim(par, i, i + 1, c.kind, name=c.name, key=c.key, span=span)
+                offset += len(part) + 1
 
     def claim_phrases(self, phrases: dict, kind: str, accept=None) -> None:
         """Claim every mention of the names in ``phrases`` (word tuple -> (name, key), or None
@@ -3142,6 +3365,7 @@ class CableExtractor:
         self.initials_of_bodies()
         self.resolve_people()
         self.short_organization_names()
+        self.hyphenated_bodies()
         self.join_keys_written_apart()
         found = []
         paragraphs = self.paragraphs

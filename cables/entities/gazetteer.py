@@ -221,6 +221,8 @@ class Gazetteer:
     fips: dict[str, tuple[str, str]] = field(default_factory=dict)  # FIPS code -> (name, key)
     # towns under 50,000 people: too weak a signal on their own in all-capitals text
     small_places: set[tuple[str, ...]] = field(default_factory=set)
+    # towns under 500,000 people, no capital: "the Obama administration" is no town's
+    towns: set[tuple[str, ...]] = field(default_factory=set)
     # states and provinces, which count in all-capitals text whatever their size; those that
     # are not also a city are often a family name too ("Bolivar", "Guerrero")
     regions: set[tuple[str, ...]] = field(default_factory=set)
@@ -322,8 +324,10 @@ def gazetteer() -> Gazetteer:
             for w in (words if name.isascii() else tokens_of(_plain(name)))
         ):
             continue  # "Bank" for Bānk, "Than" for Thān: words before towns
-        if city["population"] < 50000 and name not in capitals:
-            gaz.small_places.add(words)
+        if city["population"] < 500000 and name not in capitals:
+            gaz.towns.update({words, tokens_of(_plain(name))})
+            if city["population"] < 50000:
+                gaz.small_places.add(words)
         gaz.add(name, "place", name, place_key(name))
         if city["population"] >= 100000:
             arabic.append(name)
