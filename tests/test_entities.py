@@ -839,3 +839,17 @@ def test_a_body_met_in_the_cable_is_found_inside_a_hyphenated_word():
         text.index("ONLF operations"),
     ]
     assert len({m.key for m in onlf}) == 1
+
+
+def test_a_province_or_district_after_a_place_names_that_place():
+    text = (
+        "He visited Kirkuk Province, Bandipora District and Mpumalanga Province, not the "
+        "Eastern Province nor the Negra Hipolita Maternity Ward."
+    )
+    found = [(m.text, m.key) for m in extract_entities([text])]
+    assert found == [
+        ("Kirkuk Province", "place:kirkuk"),
+        ("Bandipora District", "place:bandipora"),
+        ("Mpumalanga Province", "place:mpumalanga"),
+    ]
+    assert extract_entities(["Kirkuk is calm."])[0].key == "place:kirkuk"

@@ -621,6 +621,11 @@ PORTFOLIOS = frozenset(
 )
 # Endings of the nouns that go on a portfolio, and of no name: "of Trade Monitoring".
 PORTFOLIO_ENDINGS = ("ing", "tion", "sion", "ment", "ance", "ence", "ity", "ics", "ies", "airs")
+# Kinds of division that follow a place's name and name the place: "Mpumalanga Province".
+# ("Region" is left out: "the Kivu region", "the Black Sea Region" are loose areas.)
+ADMINISTRATIVE = frozenset(
+    ["province", "governorate", "oblast", "prefecture", "district", "county", "ward"]
+)
 # A body's seat after its name, like a title: "National Assembly Member Cho Yoon-sun".
 MEMBER = frozenset(["member", "members"])
 # "the ruling Nur Otan party", "L'express newspaper": a kind of body after its name, in lower
@@ -850,7 +855,7 @@ def cue_words() -> dict[str, tuple[int, ...]]:
         TITLE_CUE: gaz.title_heads,
         GIVEN_NAME_CUE: gaz.given_names,
         ORGANIZATION_END_CUE: ORG_SUFFIXES,
-        PLACE_END_CUE: PLACE_SUFFIXES | PLACE_FACILITIES,
+        PLACE_END_CUE: PLACE_SUFFIXES | PLACE_FACILITIES | ADMINISTRATIVE,
         GOVERNMENT_CUE: ["government", *FORMAL_STATES, *PLACE_SUFFIXES],
         COMPASS_CUE: COMPASS,
         ORGANIZATION_CUE: COMPANY_NOUNS | ORGANIZATION_HAS | KINDS_OF_BODY,
@@ -2440,6 +2445,9 @@ class CableExtractor:
             if token.lower in PLACE_FACILITIES:
                 self.facility_place(par, k)
                 continue
+            if token.lower in ADMINISTRATIVE:
+                self.administrative_place(par, k)
+                continue
             first = k
             while (
                 first > 0
@@ -2465,6 +2473,51 @@ class CableExtractor:
                 text = " ".join(par.text[tokens[first].start : token.end].split())
                 name = text.title() if par.all_caps else text
                 self.claim(par, first, k + 1, "place", name=name, key=f"place:{fold(text)}")
+
+    def administrative_place(self, par: Paragraph, k: int) -> None:
+        """A place and the kind of division it is: "Mpumalanga Province", "Shibuya Ward",
+        "KIRKUK PROVINCE", one place with the place alone; an unknown word before the kind
+        makes a place of it ("Bandipora District"). Not after a compass word or a common one
+        ("Eastern Province", "the Central District")."""
+        tokens = par.tokens
+        token_kind = tokens[k].lower
+        if not self.adjacent(par, k - 1, k):
+            return
+        owner = par.claimed[k - 1]
+        if owner is not None:
+            c = self.candidates[owner]
+            if (
+                c.kind == "place"
+                and c.span is None
+                and c.last == k
+                and len(c.key) != 8
+                # "Chahar Dara District": a longer name than the place ends there
+                and not (
+                    c.first > 0
+                    and par.claimed[c.first - 1] is None
+                    and tokens[c.first - 1].capitalized
+                    and not tokens[c.first - 1].sentence_start
+                    and self.adjacent(par, c.first - 1, c.first)
+                )  # a country's province is no name: "Iraq Province"
+            ):
+                c.last = k + 1
+                par.claimed[k] = owner
+            return
+        t = tokens[k - 1]
+        if (
+            token_kind != "ward"  # "Maternity Ward"
+            and (par.all_caps or (t.capitalized and not t.upper))
+            and not t.sentence_start
+            # one unknown word: "Chahar Dara District" is more than this rule reads
+            and not (k > 1 and tokens[k - 2].capitalized and self.adjacent(par, k - 2, k - 1))
+            and not self.is_common(t.lower)
+            and t.lower not in self.gaz.demonyms
+            and t.lower not in COMPASS
+            and not self.is_redaction(t)
+            and self.name_like(par, t, strict=True)
+        ):
+            name = t.text.title() if par.all_caps else t.text
+            self.claim(par, k - 1, k + 1, "place", name=name, key=place_key(name))
 
     def facility_place(self, par: Paragraph, k: int) -> None:
         """A named airport, hospital, mosque...: "Kotoka International Airport", "Mohammed V
