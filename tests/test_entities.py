@@ -853,3 +853,14 @@ def test_a_province_or_district_after_a_place_names_that_place():
         ("Mpumalanga Province", "place:mpumalanga"),
     ]
     assert extract_entities(["Kirkuk is calm."])[0].key == "place:kirkuk"
+
+
+def test_a_given_name_after_a_portfolio_begins_the_name():
+    text = (
+        "He met Minister of Finance David Mwiraria, Minister of Commerce Hassan Fakhro and the "
+        "former President of El Salvador Flores."
+    )
+    found = [(m.text, m.kind) for m in extract_entities([text])]
+    assert ("David Mwiraria", "person") in found and ("Hassan Fakhro", "person") in found
+    assert ("El Salvador", "place") in found
+    assert not any(kind == "place" and text in ("David", "Hassan") for text, kind in found)

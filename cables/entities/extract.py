@@ -1212,6 +1212,16 @@ class CableExtractor:
             )
             if not (ok_case and known) or self.is_redaction(t):
                 break
+            if (
+                j > start
+                and not par.all_caps
+                and t.lower in self.gaz.given_names
+                and (tokens[j - 1].lower, t.lower) not in self.gaz.phrases  # "El Salvador"
+                and j + 1 < len(tokens)
+                and tokens[j + 1].capitalized
+                and self.adjacent(par, j, j + 1)
+            ):
+                break  # "Minister of Finance David Mwiraria": a given name begins the name
             j += 1
             if t.possessive:
                 break
