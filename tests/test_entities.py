@@ -864,3 +864,16 @@ def test_a_given_name_after_a_portfolio_begins_the_name():
     assert ("David Mwiraria", "person") in found and ("Hassan Fakhro", "person") in found
     assert ("El Salvador", "place") in found
     assert not any(kind == "place" and text in ("David", "Hassan") for text, kind in found)
+
+
+def test_a_camp_is_named_by_the_word_after_it():
+    text = (
+        "After the summit at Camp David, the residents of Camp Ashraf protested; Representative "
+        "Dave Camp spoke, and the refugee camp was full."
+    )
+    found = [(m.text, m.kind) for m in extract_entities([text])]
+    assert found == [
+        ("Camp David", "place"),
+        ("Camp Ashraf", "place"),
+        ("Dave Camp", "person"),
+    ]

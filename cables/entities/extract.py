@@ -855,7 +855,7 @@ def cue_words() -> dict[str, tuple[int, ...]]:
         TITLE_CUE: gaz.title_heads,
         GIVEN_NAME_CUE: gaz.given_names,
         ORGANIZATION_END_CUE: ORG_SUFFIXES,
-        PLACE_END_CUE: PLACE_SUFFIXES | PLACE_FACILITIES | ADMINISTRATIVE,
+        PLACE_END_CUE: PLACE_SUFFIXES | PLACE_FACILITIES | ADMINISTRATIVE | {"camp"},
         GOVERNMENT_CUE: ["government", *FORMAL_STATES, *PLACE_SUFFIXES],
         COMPASS_CUE: COMPASS,
         ORGANIZATION_CUE: COMPANY_NOUNS | ORGANIZATION_HAS | KINDS_OF_BODY,
@@ -870,6 +870,11 @@ def cue_words() -> dict[str, tuple[int, ...]]:
             if cue not in cues.get(word, ()):
                 cues[word] = (*cues.get(word, ()), cue)
     return cues
+
+
+def token_is_capitalized_word(token: Token) -> bool:
+    """Capitalised and not in capitals: "Camp", "Ashraf", not "CAMP" nor "camp"."""
+    return token.capitalized and not token.upper
 
 
 def where(par: Paragraph, words) -> list[int]:
@@ -2448,6 +2453,9 @@ class CableExtractor:
         tokens = par.tokens
         for k in par.cues[PLACE_END_CUE]:
             token = tokens[k]
+            if token.lower == "camp":
+                self.camp_place(par, k)
+                continue
             if par.claimed[k] is not None or k == 0:
                 continue
             if not (par.all_caps or token.capitalized):
@@ -2483,6 +2491,32 @@ class CableExtractor:
                 text = " ".join(par.text[tokens[first].start : token.end].split())
                 name = text.title() if par.all_caps else text
                 self.claim(par, first, k + 1, "place", name=name, key=f"place:{fold(text)}")
+
+    def camp_place(self, par: Paragraph, k: int) -> None:
+        """A camp named by the word after it, in mixed case: "Camp Ashraf", "Camp David",
+        "Camp Lemonnier" (not "the refugee camp", nor "CAMP IS" in capitals). A town of the
+        name ("David") gives way."""
+        tokens = par.tokens
+        if (
+            par.all_caps
+            or par.claimed[k] is not None
+            or not token_is_capitalized_word(tokens[k])
+            or k + 1 >= len(tokens)
+            or not self.adjacent(par, k, k + 1)
+        ):
+            return
+        t = tokens[k + 1]
+        if not token_is_capitalized_word(t) or self.is_common(t.lower) or self.is_redaction(t):
+            return
+        owner = par.claimed[k + 1]
+        if owner is not None:
+            c = self.candidates[owner]
+            if c.kind != "place" or c.span is not None or c.first != k + 1 or c.last != k + 2:
+                return
+            c.dropped = True
+            par.claimed[k + 1] = None
+        text = f"{tokens[k].text} {t.text}"
+        self.claim(par, k, k + 2, "place", name=text, key=place_key(text))
 
     def administrative_place(self, par: Paragraph, k: int) -> None:
         """A place and the kind of division it is: "Mpumalanga Province", "Shibuya Ward",
