@@ -872,11 +872,6 @@ def cue_words() -> dict[str, tuple[int, ...]]:
     return cues
 
 
-def token_is_capitalized_word(token: Token) -> bool:
-    """Capitalised and not in capitals: "Camp", "Ashraf", not "CAMP" nor "camp"."""
-    return token.capitalized and not token.upper
-
-
 def where(par: Paragraph, words) -> list[int]:
     """The indexes of the tokens whose lower-cased form is one of ``words`` (a set or a dict's
     keys): for words found in the cable itself (names met, acronyms defined), which no cue
@@ -2325,15 +2320,7 @@ class CableExtractor:
         if (
             after is not None
             and after.capitalized
-            and (
-                after.lower in self.gaz.title_heads
-                or after.lower in MEMBER
-                or (
-                    after.lower in TITLE_MODIFIERS
-                    and end + 1 < len(tokens)
-                    and tokens[end + 1].lower in self.gaz.title_heads
-                )
-            )
+            and (after.lower in MEMBER or self.title_begins(par, end))
             and tokens[k].lower not in GENERIC_BODIES
             and self.adjacent(par, end - 1, end)
         ):
@@ -2357,6 +2344,16 @@ class CableExtractor:
                 tokens[k].lower not in GENERIC_BODIES
                 or (owner is not None and self.candidates[owner].kind == "organization")
             )
+        )
+
+    def title_begins(self, par: Paragraph, i: int) -> bool:
+        """A title begins at token i: its head ("Chair", "Secretary"), or a word that begins
+        one before its head ("Permanent Secretary", "Executive Director")."""
+        tokens = par.tokens
+        return tokens[i].lower in self.gaz.title_heads or (
+            tokens[i].lower in TITLE_MODIFIERS
+            and i + 1 < len(tokens)
+            and tokens[i + 1].lower in self.gaz.title_heads
         )
 
     def owned_by(self, par: Paragraph, i: int) -> bool:
@@ -2414,15 +2411,9 @@ class CableExtractor:
                 or t.upper
                 or t.lower in FUNCTION_WORDS
                 or t.lower in MONTHS
-                or t.lower in self.gaz.title_heads
+                or self.title_begins(par, last)
                 or (t.lower in self.gaz.given_names and not self.is_common(t.lower))
                 or self.is_redaction(t)
-                # "Ministry of Agriculture Permanent Secretary": the title's first word
-                or (
-                    t.lower in TITLE_MODIFIERS
-                    and last + 1 < len(tokens)
-                    and tokens[last + 1].lower in self.gaz.title_heads
-                )
             ):
                 break
             if t.lower in ORG_SUFFIXES and not tokens[last - 1].capitalized:
@@ -2500,13 +2491,13 @@ class CableExtractor:
         if (
             par.all_caps
             or par.claimed[k] is not None
-            or not token_is_capitalized_word(tokens[k])
+            or tokens[k].text != "Camp"
             or k + 1 >= len(tokens)
             or not self.adjacent(par, k, k + 1)
         ):
             return
         t = tokens[k + 1]
-        if not token_is_capitalized_word(t) or self.is_common(t.lower) or self.is_redaction(t):
+        if not t.capitalized or t.upper or self.is_common(t.lower) or self.is_redaction(t):
             return
         owner = par.claimed[k + 1]
         if owner is not None:
@@ -2534,7 +2525,7 @@ class CableExtractor:
                 c.kind == "place"
                 and c.span is None
                 and c.last == k
-                and len(c.key) != 8
+                and len(c.key) != 8  # a country's province is no name: "Iraq Province"
                 # "Chahar Dara District": a longer name than the place ends there
                 and not (
                     c.first > 0
@@ -2542,7 +2533,7 @@ class CableExtractor:
                     and tokens[c.first - 1].capitalized
                     and not tokens[c.first - 1].sentence_start
                     and self.adjacent(par, c.first - 1, c.first)
-                )  # a country's province is no name: "Iraq Province"
+                )
             ):
                 c.last = k + 1
                 par.claimed[k] = owner
@@ -2823,7 +2814,7 @@ class CableExtractor:
                 cued
                 and ruled
                 and owner is not None
-                and tokens[k + 1].lower in RULED_BY_PEOPLE
+                and following in RULED_BY_PEOPLE
                 and self.candidates[owner].kind == "place"
                 and self.candidates[owner].last == k + 1
                 and (t.lower,) in self.gaz.towns
