@@ -877,3 +877,21 @@ def test_a_camp_is_named_by_the_word_after_it():
         ("Camp Ashraf", "place"),
         ("Dave Camp", "person"),
     ]
+
+
+def test_a_word_for_people_inside_a_bodys_name_is_part_of_it():
+    text = (
+        "The ruling Ethiopian People's Revolutionary Democratic Front (EPRDF) and the Tigrean "
+        "People's Liberation Front (TPLF) met the General People's Congress, the Citizens' "
+        "Action Party (PAC) and the Ministry of Health's Sanitary Vigilance Agency (ANVISA)."
+    )
+    found = [(m.text, m.kind, m.key) for m in extract_entities([text])]
+    eprdf = "org:ethiopian peoples revolutionary democratic front"
+    assert ("Ethiopian People's Revolutionary Democratic Front", "organization", eprdf) in found
+    assert ("EPRDF", "organization", eprdf) in found
+    assert ("TPLF", "organization", "org:tigrean peoples liberation front") in found
+    assert ("General People's Congress", "organization", "org:general peoples congress") in found
+    assert ("Citizens' Action Party", "organization", "org:citizens action party") in found
+    # a body owning another is two names
+    assert ("Ministry of Health", "organization", "org:ministry of health") in found
+    assert not any(kind == "person" for _, kind, _ in found)

@@ -106,6 +106,9 @@ NAME_ADJECTIVES = frozenset(
     ["national", "royal", "federal", "united", "islamic", "democratic", "great", "free", "new"]
 )
 # "the Department's Office of ...": bodies and offices own, but are no part of a name.
+# Words for people that own a body's name ("People's Liberation Army", "Women's Forum"); the
+# plural of any other word owns one with its bare apostrophe ("Workers' Party").
+PEOPLE_WORDS = frozenset(["people", "women", "men", "children", "youth"])
 NOT_OWNERS = frozenset(["department", "embassy", "government", "state", "country", "mission"])
 # Company endings written with a dot, which is part of the name: "Loi Hein Co."
 ABBREVIATED = frozenset(["co", "ltd", "inc", "corp"])
@@ -1117,6 +1120,8 @@ class CableExtractor:
                 and tokens[k].lower in ORG_SUFFIXES | FACILITIES
             ):
                 continue  # "General Petroleum Company", "Dr. Sun Hospital"
+            if k == j + 1 and self.people_owning(par, j) and tokens[k].capitalized:
+                continue  # "General People's Congress": an English word owning a body's name
             if k > j and not self.headline_words(par, j, k):
                 self.claim(par, j, k, "person", title=token.lower)
                 # a title of several: "Presidents Lula and Obama", "Ministers Lavrov and Rice"
@@ -2129,7 +2134,11 @@ class CableExtractor:
         if par.all_caps or tokens[a - 1].lower not in ORG_SUFFIXES:
             return None
         first = a - 1
-        while first > 0 and a - first < 8 and self.adjacent(par, first - 1, first):
+        while (
+            first > 0
+            and a - first < 8
+            and (self.adjacent(par, first - 1, first) or self.people_owning(par, first - 1))
+        ):
             t = tokens[first - 1]
             if (t.capitalized and t.lower not in FUNCTION_WORDS and not t.upper) or (
                 t.lower in ("of", "for", "and")
@@ -2149,8 +2158,10 @@ class CableExtractor:
     def _initials_form(self, par: Paragraph, a: int, acronym: str) -> int | None:
         tokens = par.tokens
         for first in range(a - 1, max(-1, a - 10), -1):
-            if first < a - 1 and not self.adjacent(par, first, first + 1):
-                return None
+            if first < a - 1 and not (
+                self.adjacent(par, first, first + 1) or self.people_owning(par, first)
+            ):
+                return None  # "Ethiopian People's Revolutionary Democratic Front (EPRDF)"
             if tokens[first].lower in CONNECTORS:
                 continue
             if not (par.all_caps or tokens[first].capitalized):
@@ -2218,10 +2229,14 @@ class CableExtractor:
                         continue
                     break
                 t = tokens[first - 1]
-                if t.lower in self.gaz.title_heads and (
-                    first != k or par.all_caps or t.possessive or token.lower != "staff"
+                if (
+                    t.lower in self.gaz.title_heads
+                    and (first != k or par.all_caps or t.possessive or token.lower != "staff")
+                    and not (first < k and self.people_owning(par, first))
                 ):
-                    break  # "Inspector-General of Police" is a title, "General Staff" a body
+                    # "Inspector-General of Police" is a title, "General Staff" a body, and so
+                    # is "General People's Congress": the word after it owns the rest
+                    break
                 if (t.lower in NOT_ORGANIZATIONS or t.lower in ORG_SUFFIXES) and tokens[
                     first
                 ].lower in ("and", "or"):
@@ -2369,6 +2384,13 @@ class CableExtractor:
             and t.lower not in ORG_SUFFIXES
             and t.lower not in NOT_OWNERS
         )
+
+    def people_owning(self, par: Paragraph, i: int) -> bool:
+        """Token i is a word for people owning the next, inside a body's name: "Ethiopian
+        People's Revolutionary Democratic Front", "Citizens' Action Party", "General People's
+        Congress" (not "the Ministry of Health's Sanitary Vigilance Agency", two bodies)."""
+        t = par.tokens[i]
+        return (t.lower in PEOPLE_WORDS or not t.possessive) and self.owned_by(par, i)
 
     def name_goes_on(self, par: Paragraph, k: int, national: bool = False) -> int:
         """In mixed case, the index after "of/for/on <capitalised words>" that goes on a body's
