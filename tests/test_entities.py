@@ -895,3 +895,17 @@ def test_a_word_for_people_inside_a_bodys_name_is_part_of_it():
     # a body owning another is two names
     assert ("Ministry of Health", "organization", "org:ministry of health") in found
     assert not any(kind == "person" for _, kind, _ in found)
+
+
+def test_an_office_for_a_part_of_the_world_is_a_body_a_regions_division_a_place():
+    text = (
+        "MFA Asia Department Counselor Yang Jian, the FCO's Africa Directorate and Kenyan MFA "
+        "Horn of Africa Division officials met in Yacopi, Cundinamarca Department, far from "
+        "central Magway Division."
+    )
+    found = [(m.text, m.kind) for m in extract_entities([text])]
+    assert ("Asia Department", "organization") in found
+    assert ("Africa Directorate", "organization") in found
+    assert ("Horn of Africa Division", "organization") in found
+    assert ("Cundinamarca", "place") in found and ("Magway", "place") in found
+    assert not any(kind == "organization" and "Magway" in text for text, kind in found)

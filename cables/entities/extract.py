@@ -18,7 +18,7 @@ from functools import cache
 from itertools import accumulate, compress, pairwise
 from operator import attrgetter, itemgetter
 
-from .gazetteer import FUNCTION_WORDS, MONTHS, PLACE_NOUNS, TOKEN, Gazetteer, gazetteer
+from .gazetteer import FUNCTION_WORDS, MONTHS, PLACE_NOUNS, TOKEN, Gazetteer, gazetteer, tokens_of
 from .keys import (
     family_name_first,
     fold,
@@ -72,6 +72,9 @@ ORG_SUFFIXES = frozenset(
         "navy",
         "office",
         "department",
+        "division",
+        "directorate",
+        "bureau",
         "senate",
         "congress",
         "chamber",
@@ -113,7 +116,11 @@ NOT_OWNERS = frozenset(["department", "embassy", "government", "state", "country
 # Company endings written with a dot, which is part of the name: "Loi Hein Co."
 ABBREVIATED = frozenset(["co", "ltd", "inc", "corp"])
 # Kinds of body that any meeting or office has: "the Working Group", "the Political Unit".
-GENERIC_BODIES = frozenset(["group", "unit", "office", "committee", "department", "board", "force"])
+GENERIC_BODIES = frozenset(
+    ["group", "unit", "office", "committee", "department", "division", "bureau", "board", "force"]
+)
+# A region's subdivisions share these names with a ministry's offices.
+SUBDIVISIONS = frozenset(["department", "division"])
 # "the Eleventh Party Congress", "the Tenth Central Committee": an ordinal before these numbers
 # a meeting or a term of a body, and names no body ("Second Appeals Court" is one).
 ORDINALS = frozenset(
@@ -2294,11 +2301,18 @@ class CableExtractor:
                 and not self.body_after_the(par, first, k, end, named)
             ):
                 continue  # "Nuclear Suppliers Group" counts, "the Working Group" does not
-            if token.lower == "department" and (
-                (absorbed is not None and absorbed.first == first and absorbed.last == k)
+            if token.lower in SUBDIVISIONS and (
+                (
+                    absorbed is not None
+                    and absorbed.first == first
+                    and absorbed.last == k
+                    and not self.names_an_area(absorbed)
+                )
                 or (k + 1 < len(tokens) and tokens[k + 1].lower in ("store", "stores"))
             ):
-                continue  # "Antioquia Department" is a region, "TEHRAN DEPARTMENT STORE" a shop
+                # "Antioquia Department" and "Magway Division" are regions, "TEHRAN DEPARTMENT
+                # STORE" a shop; "the MFA's Asia Department" is an office for a part of the world
+                continue
             if absorbed is not None:
                 absorbed.dropped = True
                 for m in range(absorbed.first, absorbed.last):
@@ -2450,6 +2464,14 @@ class CableExtractor:
         ):
             end -= 1
         return end if end > k + 1 else k
+
+    def names_an_area(self, place: Candidate) -> bool:
+        """A country, a continent or a part of the world ("Asia", "the Horn of Africa"), not a
+        state, province or town."""
+        if len(place.key) == 8:  # place:xx, a country
+            return True
+        words = tokens_of(place.name)
+        return words in self.gaz.areas and words not in self.gaz.regions
 
     def name_before(self, par: Paragraph, k: int) -> bool:
         """A capitalised word stands right before token k: "Chico Mendes" is no place."""
