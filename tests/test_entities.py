@@ -909,3 +909,18 @@ def test_an_office_for_a_part_of_the_world_is_a_body_a_regions_division_a_place(
     assert ("Horn of Africa Division", "organization") in found
     assert ("Cundinamarca", "place") in found and ("Magway", "place") in found
     assert not any(kind == "organization" and "Magway" in text for text, kind in found)
+
+
+def test_the_first_word_of_a_place_before_its_peoples_adjective_is_no_mention():
+    paragraphs = [
+        "Costa Rica and Latin America met in Sri Lanka.",
+        "Costa Ricans, Latin American leaders and Sri Lankan officials agreed; Costa "
+        "Rica-Nicaragua relations and the Costa Rican-Chinese effort were discussed in Costa.",
+    ]
+    found = [(m.paragraph_position, m.text, m.kind) for m in extract_entities(paragraphs)]
+    assert [(text, kind) for p, text, kind in found if p == 1] == [
+        ("Costa", "place"),  # "Costa Rica-Nicaragua"
+        ("Nicaragua", "place"),
+        ("Costa", "place"),  # alone, after "Costa Rica"
+    ]
+    assert not any(kind == "person" for _, _, kind in found)

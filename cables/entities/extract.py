@@ -882,6 +882,15 @@ def cue_words() -> dict[str, tuple[int, ...]]:
     return cues
 
 
+# What turns a place's last word into its people's: "Rican", "Lankan", "Zealander".
+DEMONYM_ENDINGS = ("n", "ns", "an", "ans", "er", "ers", "ese", "i", "is", "ian", "ians")
+
+
+def demonym_of(word: str, place_word: str) -> bool:
+    """``word`` is the adjective of a place whose name ends in ``place_word``."""
+    return word.startswith(place_word) and word[len(place_word) :] in DEMONYM_ENDINGS
+
+
 def where(par: Paragraph, words) -> list[int]:
     """The indexes of the tokens whose lower-cased form is one of ``words`` (a set or a dict's
     keys): for words found in the cable itself (names met, acronyms defined), which no cue
@@ -1451,23 +1460,34 @@ class CableExtractor:
         """ "Rio" after "Rio de Janeiro": the first word of a many-word place name, met alone
         later in the same cable, is that place."""
         short: dict[str, tuple[str, str, str]] = {}
+        second: dict[str, str] = {}  # the name's next word: "rica" for "costa"
         for c in self.candidates:
             if c.kind == "place" and c.last - c.first > 1 and c.span is None:
-                first = self.paragraphs[c.paragraph].tokens[c.first]
+                tokens = self.paragraphs[c.paragraph].tokens
+                first = tokens[c.first]
                 if (
                     len(first.text) > 2
                     and not self.is_common(first.lower)
                     and first.lower not in self.gaz.demonyms
                 ):
                     short.setdefault(first.lower, (c.kind, c.name, c.key))
+                    second.setdefault(first.lower, tokens[c.first + 1].lower)
         if not short:
             return
         for par in self.paragraphs:
+            tokens = par.tokens
             for k in where(par, short.keys()):
-                token = par.tokens[k]
+                token = tokens[k]
                 entry = short[token.lower]
                 if par.claimed[k] is None and (par.all_caps or token.capitalized):
-                    self.claim(par, k, k + 1, entry[0], name=entry[1], key=entry[2])
+                    c = self.claim(par, k, k + 1, entry[0], name=entry[1], key=entry[2])
+                    # "Costa Ricans", "Sri Lankan": the place's people, no mention, and no word
+                    # of a person's name either (a body's name may still take it in)
+                    c.dropped = (
+                        k + 1 < len(tokens)
+                        and self.adjacent(par, k, k + 1)
+                        and demonym_of(tokens[k + 1].lower.split("-")[0], second[token.lower])
+                    )
 
     def cued_organizations(self) -> None:
         """Unknown names that the text shows to be a company or another body: after a kind of
