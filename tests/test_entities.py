@@ -924,3 +924,23 @@ def test_the_first_word_of_a_place_before_its_peoples_adjective_is_no_mention():
         ("Costa", "place"),  # alone, after "Costa Rica"
     ]
     assert not any(kind == "person" for _, _, kind in found)
+
+
+def test_a_particle_inside_a_given_name_and_surname_joins_them():
+    paragraphs = [
+        "He met Catarina de Albuquerque, Antonio de Padua Rodrigues and Theo van Gogh near "
+        "the Rio de la Plata; Korea was not discussed.",
+        "Padua said de Albuquerque was right.",
+    ]
+    found = [(m.paragraph_position, m.text, m.kind, m.key) for m in extract_entities(paragraphs)]
+    people = [(p, text) for p, text, kind, _ in found if kind == "person"]
+    assert people == [
+        (0, "Catarina de Albuquerque"),
+        (0, "Antonio de Padua Rodrigues"),
+        (0, "Theo van Gogh"),
+        (1, "Padua"),
+        (1, "de Albuquerque"),
+    ]
+    keys = {text: key for _, text, _, key in found}
+    assert keys["Padua"] == keys["Antonio de Padua Rodrigues"]
+    assert (0, "Korea", "place", "place:korea") in found

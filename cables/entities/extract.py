@@ -2921,6 +2921,14 @@ class CableExtractor:
                 w = tokens[last]
                 if not self.name_adjacent(par, last - 1, last) or w.after_skipped:
                     break
+                if (
+                    not par.all_caps
+                    and w.text.islower()
+                    and t.lower not in self.gaz.first_words  # "Rio de la Plata"
+                    and self.particle_in_name(par, last)
+                ):
+                    last += 1  # "Catarina de Albuquerque", "Mohammed bin Rashid"
+                    continue
                 if not self.name_like(par, w, strict=False) or (
                     w.lower not in given and self.is_english(w.lower)
                 ):
@@ -2928,7 +2936,9 @@ class CableExtractor:
                 last += 1
                 if w.possessive:
                     break
-            while last > first + 1 and len(tokens[last - 1].text) == 1:
+            while last > first + 1 and (
+                len(tokens[last - 1].text) == 1 or tokens[last - 1].lower in NAME_PARTICLES
+            ):
                 last -= 1  # "Martin F. Smith" is a longer name than this rule reads
             if last == first + 1:
                 continue
@@ -3246,6 +3256,9 @@ class CableExtractor:
             return  # "Mohammed VI" is no "VI"
         surname = words[-1]
         phrases[(surname,)] = None
+        for i in range(1, len(words) - 2):
+            if words[i] in NAME_PARTICLES and words[i + 1] not in NAME_PARTICLES:
+                phrases[(words[i + 1],)] = None  # "Padua" after "Antonio de Padua Rodrigues"
         if "-" in surname:
             phrases[(surname.split("-")[-1],)] = None
         given = words[0]
