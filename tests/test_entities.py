@@ -944,3 +944,11 @@ def test_a_particle_inside_a_given_name_and_surname_joins_them():
     keys = {text: key for _, text, _, key in found}
     assert keys["Padua"] == keys["Antonio de Padua Rodrigues"]
     assert (0, "Korea", "place", "place:korea") in found
+
+
+def test_a_letter_alone_names_no_one():
+    text = "Acting U/S Michael Wynne and Deputy U/S Lisa Bronson came; sugar cost Z$1.2 million."
+    assert [(m.text, m.kind) for m in extract_entities([text])] == [
+        ("Michael Wynne", "person"),
+        ("Lisa Bronson", "person"),
+    ]

@@ -3543,6 +3543,8 @@ class CableExtractor:
             else:
                 tokens = par.tokens
                 start, end = tokens[c.first].start, tokens[c.last - 1].end
+            if end - start == 1 and c.kind == "person":
+                continue  # a letter alone names no one: "Deputy U/S", "Z$1.2 million"
             found.append((c.paragraph, start, end, par.text[start:end], c.kind, c.name, c.key))
         found.sort(key=itemgetter(0, 1))
         # EntityMention is a frozen dataclass, whose __init__ sets each field through
