@@ -952,3 +952,18 @@ def test_a_letter_alone_names_no_one():
         ("Michael Wynne", "person"),
         ("Lisa Bronson", "person"),
     ]
+
+
+def test_an_acronym_for_a_program_a_product_or_a_term_names_no_body():
+    text = (
+        "Agreement on End Use Monitoring (EUM) and the Joint Strike Fighter (JSF) came before "
+        "the Conventional Forces in Europe (CFE) treaty, the National Liberation Party (PLN) "
+        "Program of Government and the Nuclear Weapons Transportation Security (NWTS) Program; "
+        "Gross Domestic Product (GDP) grew, and the EUM and the JSF were discussed."
+    )
+    found = [(m.text, m.kind) for m in extract_entities([text])]
+    assert found == [
+        ("Europe", "place"),
+        ("National Liberation Party", "organization"),
+        ("PLN", "organization"),
+    ]

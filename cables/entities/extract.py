@@ -214,6 +214,38 @@ NOT_BODY_HEADS = frozenset(
         "system",
         "systems",
         "talks",
+        # programs, products and terms: "End Use Monitoring (EUM)", "Joint Strike Fighter
+        # (JSF)", "Gross Domestic Product (GDP)", "Foreign Military Sales (FMS)"
+        "monitoring",
+        "training",
+        "financing",
+        "fighter",
+        "product",
+        "sales",
+        "funds",
+        "articles",
+        "weapons",
+        "plans",
+        "directive",
+        "framework",
+        "acceptance",
+        "suite",
+        "consultations",
+        "edge",
+        "tax",
+        "partnership",
+        "process",
+        "laundering",
+        "sensor",
+        "aliens",
+        "agenda",
+        "list",
+        "policy",
+        "regime",
+        "zone",
+        "zones",
+        "area",
+        "areas",
     ]
 )
 NAME_PARTICLES = frozenset(
@@ -1739,11 +1771,28 @@ class CableExtractor:
                         self.acronyms.setdefault(acronym, (c.kind, c.name, c.key))
                     continue
                 if (
-                    tokens[a - 1].lower in NOT_ORGANIZATIONS
-                    or tokens[a - 1].lower in NOT_BODY_HEADS
-                    or tokens[first].lower in NOT_ORGANIZATIONS  # "Program of National Recovery"
-                ) and acronym not in self.gaz.acronyms:
+                    (
+                        tokens[a - 1].lower in NOT_ORGANIZATIONS
+                        or tokens[a - 1].lower in NOT_BODY_HEADS
+                        or tokens[first].lower
+                        in NOT_ORGANIZATIONS  # "Program of National Recovery"
+                        # "the Conventional Forces in Europe (CFE) treaty"
+                        or (
+                            a + 1 < len(tokens)
+                            and tokens[a - 1].lower not in ORG_SUFFIXES  # "the PLN Program"
+                            and tokens[a + 1].lower in NOT_ORGANIZATIONS
+                            and not tokens[a + 1].after_skipped
+                            and par.text[token.end : tokens[a + 1].start].strip() == ")"
+                        )
+                    )
+                    and acronym not in self.gaz.acronyms
+                ):
                     self.not_bodies.add(acronym)  # nor is any later "PNR"
+                    # nor are its words a body or a person ("Nuclear Weapons Transportation
+                    # Security (NWTS)"); the places among them stay
+                    for k in range(first, a):
+                        if par.claimed[k] is None and tokens[k].lower not in COMPASS:
+                            self.claim(par, k, k + 1, "organization").dropped = True
                     continue
                 if not self.free(par, first, a) and not self.release(par, first, a):
                     continue
@@ -1968,7 +2017,12 @@ class CableExtractor:
                 if before is None or text[tokens[a - 1].raw_end : token.start].strip() != "(":
                     continue
                 named = self.candidates[before]
-                if named.kind != "organization" or named.last != a or named.span is not None:
+                if (
+                    named.kind != "organization"
+                    or named.last != a
+                    or named.span is not None
+                    or named.dropped
+                ):
                     continue
                 if owner is None:
                     if not (ACRONYM.fullmatch(token.text) and self.unknown_acronym(token.text)):
