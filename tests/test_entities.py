@@ -967,3 +967,24 @@ def test_an_acronym_for_a_program_a_product_or_a_term_names_no_body():
         ("National Liberation Party", "organization"),
         ("PLN", "organization"),
     ]
+
+
+def test_a_towns_name_before_a_persons_name_begins_it_and_st_is_saint():
+    paragraphs = [
+        "Officers respect Aung San Suu Kyi; Suu Kyi met NSC Director Mary Warlick in "
+        "St. Petersburg, St. Kitts and Ft. Lauderdale.",
+        "The Nicaraguan Ambassador to Costa Rica Harold Rivas spoke.",
+    ]
+    found = [(m.paragraph_position, m.text, m.kind, m.key) for m in extract_entities(paragraphs)]
+    assert [(p, text, kind) for p, text, kind, _ in found] == [
+        (0, "Aung San Suu Kyi", "person"),
+        (0, "Suu Kyi", "person"),
+        (0, "NSC", "organization"),
+        (0, "Mary Warlick", "person"),
+        (0, "St. Petersburg", "place"),
+        (0, "St. Kitts", "place"),
+        (0, "Ft. Lauderdale", "place"),
+        (1, "Costa Rica", "place"),
+        (1, "Harold Rivas", "person"),
+    ]
+    assert found[0][3] == found[1][3]

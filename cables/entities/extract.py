@@ -248,6 +248,12 @@ NOT_BODY_HEADS = frozenset(
         "areas",
     ]
 )
+# Words after which a name is a place's: "in Gori Saakashvili said", "Embassy The Hague
+# Jennifer Davis" are two names.
+PLACE_PREPOSITIONS = frozenset(["in", "at", "from", "near", "to", "into", "embassy", "consulate"])
+PREPOSITION_BEFORE = re.compile(r"\b(?:in|at|from|near|to|into)\s+\Z")
+# Abbreviations that begin place names, written with a dot: "St. Petersburg", "Ft. Meade".
+NAME_ABBREVIATIONS = frozenset(["st", "ste", "mt", "ft"])
 NAME_PARTICLES = frozenset(
     [
         "al",
@@ -1457,7 +1463,9 @@ class CableExtractor:
             return None
         # the words of a phrase are adjacent: no longer phrase than that can match
         most, reach = min(longest, len(tokens) - i), 1
-        while reach < most and tokens[i + reach - 1].joined:
+        while reach < most and (
+            tokens[i + reach - 1].joined or self.abbreviated(par, i + reach - 1)
+        ):
             reach += 1
         for length in range(reach, 0, -1):
             last = i + length
@@ -1487,6 +1495,15 @@ class CableExtractor:
                     continue
             return last, entry
         return None
+
+    def abbreviated(self, par: Paragraph, k: int) -> bool:
+        """Token k is "St." or "Mt." inside a name: "St. Petersburg", "Mt. Kenya"."""
+        t = par.tokens[k]
+        return (
+            t.lower in NAME_ABBREVIATIONS
+            and k + 1 < len(par.tokens)
+            and par.text[t.raw_end : par.tokens[k + 1].start] == ". "
+        )
 
     def short_forms(self) -> None:
         """ "Rio" after "Rio de Janeiro": the first word of a many-word place name, met alone
@@ -3325,6 +3342,33 @@ class CableExtractor:
         ):
             phrases[(given,)] = None  # "Dadis" after "Dadis Camara"
 
+    def towns_before_names(self) -> None:
+        """In mixed case, a town's name right before a person's untitled name begins it:
+        "Aung San Suu Kyi" (not after "in" or "at": "in Gori Saakashvili said")."""
+        for index, c in enumerate(self.candidates):
+            if c.kind != "person" or c.dropped or c.title or c.span is not None or c.first == 0:
+                continue
+            par = self.paragraphs[c.paragraph]
+            owner = par.claimed[c.first - 1]
+            if owner is None or par.all_caps or not self.adjacent(par, c.first - 1, c.first):
+                continue
+            place = self.candidates[owner]
+            if (
+                place.kind != "place"
+                or place.dropped
+                or place.span is not None
+                or place.last != c.first
+                or len(place.key) == 8  # "Ambassador to Costa Rica Harold Rivas"
+                or tuple(par.lowers[place.first : place.last]) not in self.gaz.towns
+                or tuple(par.lowers[place.first : place.last]) in self.gaz.areas  # "Asia"
+                or (place.first > 0 and par.tokens[place.first - 1].lower in PLACE_PREPOSITIONS)
+                or PREPOSITION_BEFORE.search(par.text, 0, par.tokens[place.first].start)
+            ):
+                continue
+            place.dropped = True
+            par.claimed[place.first : c.first] = [index] * (c.first - place.first)
+            c.first = place.first
+
     # -- people: one entity per person within the cable -------------------------------------
     def resolve_people(self) -> None:
         people = [c for c in self.candidates if c.kind == "person" and not c.dropped]
@@ -3582,6 +3626,7 @@ class CableExtractor:
         self.bracketed_acronyms()
         self.affiliations()
         self.initials_of_bodies()
+        self.towns_before_names()
         self.resolve_people()
         self.short_organization_names()
         self.hyphenated_bodies()

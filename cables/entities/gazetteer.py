@@ -187,6 +187,7 @@ MONTHS = frozenset(
 )
 
 
+ABBREVIATED_STARTS = {"saint": "st", "sainte": "ste", "mount": "mt", "fort": "ft"}
 ARABIC_ARTICLE = re.compile(r"^(?:Al|El|Ar|As|Ash|Ad|An|At|Az|Ath)[ -](?=[A-Z])")
 
 
@@ -365,4 +366,10 @@ def gazetteer() -> Gazetteer:
             gaz.regions.add(words)
             gaz.areas.add(words)
             gaz.add(alias, "place", display, place_key(display))
+    # "St. Lucia", "Mt. Kenya": the abbreviations cables write for Saint and Mount
+    for words, entry in list(gaz.phrases.items()):
+        short = ABBREVIATED_STARTS.get(words[0])
+        if short and len(words) > 1 and entry[0] == "place":
+            gaz.phrases.setdefault((short, *words[1:]), entry)
+            gaz.first_words[short] = max(gaz.first_words.get(short, 0), len(words))
     return gaz
