@@ -988,3 +988,20 @@ def test_a_towns_name_before_a_persons_name_begins_it_and_st_is_saint():
         (1, "Harold Rivas", "person"),
     ]
     assert found[0][3] == found[1][3]
+
+
+def test_words_of_longer_titles_are_no_names():
+    text = (
+        "First Lady Suzanne Mubarak, Registrar Robin Vincent, German PermRep Brandenburg, "
+        "Undersecretary Levey and the General Manager of Yanber met; RZB General Legal Counsel "
+        "and Deputy Chief Whip spoke, and EAP Deputy Assistant (DAS) Secretary Reed too."
+    )
+    found = [(m.text, m.kind) for m in extract_entities([text])]
+    assert [text for text, kind in found if kind == "person"] == [
+        "Suzanne Mubarak",
+        "Robin Vincent",
+        "Brandenburg",
+        "Levey",
+        "Reed",
+    ]
+    assert not any(text in ("DAS", "Deputy Assistant") for text, _ in found)

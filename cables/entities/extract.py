@@ -202,6 +202,7 @@ NOT_BODY_HEADS = frozenset(
         "persons",
         "people",
         "manager",
+        "assistant",
         "officer",
         "officers",
         "location",
@@ -1166,8 +1167,13 @@ class CableExtractor:
                 and par.claimed[k] is None
             ):
                 k += 1  # "King Mohammed VI"
-            if k < len(tokens) and tokens[k].lower in heads and self.adjacent(par, k - 1, k):
-                continue  # "Deputy Foreign Minister": words of a longer title, not a name
+            if (
+                k < len(tokens)
+                and (tokens[k].lower in heads or tokens[k].lower in self.gaz.title_parts)
+                and self.adjacent(par, k - 1, k)
+            ):
+                # "Deputy Foreign Minister", "General Legal Counsel": words of a longer title
+                continue
             if tokens[k - 1].lower in ORG_SUFFIXES or (
                 k < len(tokens)
                 and not tokens[k].after_skipped
