@@ -3001,7 +3001,8 @@ class CableExtractor:
                 if (
                     not par.all_caps
                     and w.text.islower()
-                    and t.lower not in self.gaz.first_words  # "Rio de la Plata"
+                    # "Rio de la Plata": a word that begins a place's longer name
+                    and self.gaz.first_words.get(t.lower, 1) == 1
                     and self.particle_in_name(par, last)
                 ):
                     last += 1  # "Catarina de Albuquerque", "Mohammed bin Rashid"
