@@ -2,13 +2,13 @@
 
 Gold (tests/fixtures/entities/gold.json, built by build_gold.py from annotations.txt) holds the
 four seed cables, ten corpus cables used while developing ("dev"), three former held-out cables
-("heldout"), six "fresh", four "unseen2", ten "unseen3", ten "unseen4", ten "unseen5", ten
-"unseen6", ten "unseen7", ten "unseen8" and ten "unseen9" cables. fresh to unseen9 were
-annotated blind and scored before any rule was changed for them; all are tuned on since
-(docs/entities.md has the blind first-look scores, unseen10's the latest estimate for cables
-nobody tuned on). A split must reach precision 0.9 and recall 0.8, both for mentions and for
-merged entities; a split under it (a new blind split, say) is a strict expected failure with
-its measures, and a floor under them.
+("heldout"), six "fresh", four "unseen2", and ten cables each of "unseen3" to "unseen11".
+fresh to unseen11 were annotated blind and scored before any rule was changed for them;
+fresh to unseen9 are tuned on since, unseen10's lines came on screen in corpus-wide reviews,
+and unseen11 (cables of 2000-2006 that did not) is the latest estimate for cables nobody tuned
+on (docs/entities.md has the blind first-look scores). A split must reach precision 0.9 and
+recall 0.8, both for mentions and for merged entities; a split under it (a new blind split,
+say) is a strict expected failure with its measures, and a floor under them.
 
     .venv/bin/python -m tests.test_entities     # prints the scores
 """
@@ -110,11 +110,8 @@ def below_bar(split: str, measured: str):
         "unseen7",  # blind: mentions 0.923/0.838, entities 0.904/0.740
         "unseen8",  # blind: mentions 0.921/0.860, entities 0.871/0.802
         "unseen9",  # blind: mentions 0.914/0.842, entities 0.890/0.810
-        below_bar(
-            "unseen10",
-            "blind: mentions 0.891/0.848, entities 0.887/0.805; "
-            "after the titles-and-hyphens round 0.897/0.860, 0.898/0.815",
-        ),
+        "unseen10",  # blind: mentions 0.891/0.848, entities 0.887/0.805
+        "unseen11",  # blind: mentions 0.952/0.889, entities 0.954/0.821
     ],
 )
 def test_quality_holds_the_bar(split):
@@ -129,7 +126,7 @@ def test_quality_holds_the_bar(split):
 
 # The splits under the bar must not slip further: floors (precision, recall) a few points
 # under their measures.
-FLOORS: dict[str, tuple[float, float]] = {"unseen10": (0.86, 0.78)}
+FLOORS: dict[str, tuple[float, float]] = {}
 NO_FLOOR = pytest.param(None, marks=pytest.mark.skip(reason="every split holds the bar"))
 
 
@@ -474,6 +471,7 @@ if __name__ == "__main__":
         "unseen7",
         "unseen8",
         "unseen9",
+        "unseen10",
     ]:
         print(name, {k: round(v, 3) if isinstance(v, float) else v for k, v in score(name).items()})
 
