@@ -53,6 +53,9 @@ def test_benchmark_writes_every_section(tmp_path):
     assert {"python", "django", "sqlite"} <= set(results["versions"])
     assert results["parse"]["cables"] == 50
     assert results["parse"]["per_second"] > 0
+    entities = results["parse"]["entities"]
+    assert entities["paragraphs"] > 50 and entities["mentions"] > 0
+    assert 0 < entities["ms_per_paragraph"] < 50  # a measure, not the target: a loaded CI box
     assert results["corpus"]["cables"] == 100
     assert set(results["databases"]) == set(databases)
     for data in results["databases"].values():
