@@ -83,8 +83,8 @@ def parse_speed(archive=DONOR_ARCHIVE, limit=None):
     """parse_cable over the real pages on one core (reading the archive is not timed), then the
     entity extraction the import runs on each parsed cable, timed apart (its word lists loaded
     first, as each parser worker does once)."""
-    from cables.importing.readers import read_documents
     from cables.entities.gazetteer import gazetteer
+    from cables.importing.readers import read_documents
     from cables.importing.records import entity_mentions
     from cables.parsing import NotACable, parse_cable
 
