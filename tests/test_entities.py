@@ -1003,3 +1003,18 @@ def test_words_of_longer_titles_are_no_names():
         "Reed",
     ]
     assert not any(text in ("DAS", "Deputy Assistant") for text, _ in found)
+
+
+def test_a_city_naming_a_treaty_or_a_round_is_no_mention_of_it():
+    text = (
+        "Under the Merida Initiative, the Lisbon Treaty, the Kyoto Protocol, the Doha "
+        "Development Agenda and the Doha round, the Djibouti Agreement held; the London "
+        "Conference met in London, and Merida is a city."
+    )
+    found = [(m.text, m.kind) for m in extract_entities([text])]
+    assert found == [
+        ("Djibouti", "place"),
+        ("London", "place"),
+        ("London", "place"),
+        ("Merida", "place"),
+    ]

@@ -249,6 +249,15 @@ NOT_BODY_HEADS = frozenset(
         "areas",
     ]
 )
+# What follows a place that names a treaty, a programme or a round, not the place: "Merida
+# Initiative", "Doha Development Agenda", "DOHA round", "KYOTO PROTOCOL".
+_DOCUMENTS = (
+    "Initiative|Treaty|Protocol|Agreement|Accords?|Conventions?|Declaration|Process|Agenda|Plan"
+    "|Program|Programme|Consensus|Compact|Pact|Round"
+)
+DOCUMENT_AFTER = re.compile(
+    rf"[ \t]*\n?[ \t]*(?:[A-Z][a-z]+[ \t]+)?(?:{_DOCUMENTS}|{_DOCUMENTS.upper()}|round)\b"
+)
 # Words after which a name is a place's: "in Gori Saakashvili said", "Embassy The Hague
 # Jennifer Davis" are two names.
 PLACE_PREPOSITIONS = frozenset(["in", "at", "from", "near", "to", "into", "embassy", "consulate"])
@@ -3574,6 +3583,22 @@ class CableExtractor:
         for c in organizations:
             c.name = names[c.key]
 
+    def places_naming_documents(self) -> None:
+        """A city or a region that names a treaty, a programme or a negotiating round is no
+        mention of the place: "the Merida Initiative", "the Lisbon Treaty", "the Kyoto
+        Protocol", "the Doha Development Agenda", "the Doha round". A country is one of its
+        parties and stays; a summit or a conference named for its city keeps the city: it met
+        there."""
+        for c in self.candidates:
+            if c.kind != "place" or c.dropped or c.span is not None:
+                continue
+            if len(c.key) == 8:
+                continue  # a country is a party: "the Djibouti Agreement", "U.S. Refugee Program"
+            par = self.paragraphs[c.paragraph]
+            last = par.tokens[c.last - 1]
+            if not last.possessive and DOCUMENT_AFTER.match(par.text, last.raw_end):
+                c.dropped = True
+
     def join_keys_written_apart(self) -> None:
         """Keys of one kind that differ only where a name is written as one word or as two
         ("Ahmadinejad" and "Ahmadi-Nejad", "Nonaligned" and "Non-Aligned Movement") are one
@@ -3638,6 +3663,7 @@ class CableExtractor:
         self.short_organization_names()
         self.hyphenated_bodies()
         self.join_keys_written_apart()
+        self.places_naming_documents()
         found = []
         paragraphs = self.paragraphs
         for c in self.candidates:
