@@ -41,6 +41,11 @@ def gold_cables() -> tuple[dict, ...]:
     return tuple(json.loads(GOLD.read_text(encoding="utf-8"))["cables"])
 
 
+def texts_and_kinds(text: str) -> list[tuple[str, str]]:
+    """The mentions found in one paragraph, as (text, kind) in order."""
+    return [(m.text, m.kind) for m in extract_entities([text])]
+
+
 @cache
 def predicted(index: int) -> tuple:
     cable = gold_cables()[index]
@@ -565,13 +570,13 @@ def test_an_ordinal_before_a_congress_or_a_committee_numbers_a_meeting():
 
 def test_a_place_that_owns_the_next_word_ends_a_name_after_for():
     text = "He backed the Commission for Turkey's admission and the Bank of Italy's plan."
-    found = [(m.text, m.kind) for m in extract_entities([text])]
+    found = texts_and_kinds(text)
     assert ("Turkey", "place") in found and ("Bank of Italy", "organization") in found
 
 
 def test_a_compass_word_joins_a_place_that_begins_a_hyphenated_word():
     text = "They covered South Asia-related issues and Central America-based firms."
-    found = [(m.text, m.kind) for m in extract_entities([text])]
+    found = texts_and_kinds(text)
     assert found == [("South Asia", "place"), ("Central America", "place")]
 
 
@@ -613,7 +618,7 @@ def test_a_demonym_of_two_words_names_the_government():
 
 def test_two_capitalised_words_before_party_name_it():
     text = "The coalition includes the Socialist Left party, which the Labor party opposes."
-    found = [(m.text, m.kind) for m in extract_entities([text])]
+    found = texts_and_kinds(text)
     assert ("Socialist Left", "organization") in found
 
 
@@ -677,7 +682,7 @@ def test_vice_foreign_minister_is_a_title():
 
 def test_an_acronym_of_a_persons_name_is_that_person():
     text = "After Kim Jong-il (KJI) dies, KJI's son rules; Odyssey Marine Exploration (OME) dug."
-    found = [(m.text, m.kind) for m in extract_entities([text])]
+    found = texts_and_kinds(text)
     assert found[:3] == [("Kim Jong-il", "person"), ("KJI", "person"), ("KJI", "person")]
     assert ("Odyssey Marine Exploration", "organization") in found
 
@@ -739,7 +744,7 @@ def test_an_unknown_acronym_always_before_a_name_is_a_title():
         "DASD Michael Schiffer met the press. DASD Schiffer spoke, and the ABN Amro bank "
         "agreed, as ABN did."
     )
-    found = [(m.text, m.kind) for m in extract_entities([text])]
+    found = texts_and_kinds(text)
     assert ("DASD", "organization") not in found
     assert found[:2] == [("Michael Schiffer", "person"), ("Schiffer", "person")]
     assert ("ABN", "organization") in found  # never before a full name: a body's
@@ -771,7 +776,7 @@ def test_a_body_before_a_title_is_named_without_the():
         "He met National Assembly Chair Nguyen Phu Trong and Ministry of Agriculture Permanent "
         "Secretary Romano Kiome; Cho is a first-term National Assembly Member."
     )
-    found = [(m.text, m.kind) for m in extract_entities([text])]
+    found = texts_and_kinds(text)
     assert found == [
         ("National Assembly", "organization"),
         ("Nguyen Phu Trong", "person"),
@@ -786,7 +791,7 @@ def test_a_known_word_after_a_portfolio_is_the_name():
         "He wrote to Secretary of State Rice, then to Secretary of State Clinton, and met "
         "Secretary of Defense Gates; the Director of Trade Monitoring, Trejos, came."
     )
-    found = [(m.text, m.kind) for m in extract_entities([text])]
+    found = texts_and_kinds(text)
     assert ("Rice", "person") in found and ("Gates", "person") in found
     assert ("Clinton", "person") in found and ("Clinton", "place") not in found
     assert not any(text == "Monitoring" for text, _ in found)
@@ -803,7 +808,7 @@ def test_a_town_named_like_a_president_before_administration_is_the_president():
         "The Obama administration's plan differs from the Bush Administration's, said the "
         "Kabul government."
     )
-    found = [(m.text, m.kind) for m in extract_entities([text])]
+    found = texts_and_kinds(text)
     assert found == [("Obama", "person"), ("Bush", "person"), ("Kabul", "place")]
 
 
@@ -858,7 +863,7 @@ def test_a_given_name_after_a_portfolio_begins_the_name():
         "He met Minister of Finance David Mwiraria, Minister of Commerce Hassan Fakhro and the "
         "former President of El Salvador Flores."
     )
-    found = [(m.text, m.kind) for m in extract_entities([text])]
+    found = texts_and_kinds(text)
     assert ("David Mwiraria", "person") in found and ("Hassan Fakhro", "person") in found
     assert ("El Salvador", "place") in found
     assert not any(kind == "place" and text in ("David", "Hassan") for text, kind in found)
@@ -869,7 +874,7 @@ def test_a_camp_is_named_by_the_word_after_it():
         "After the summit at Camp David, the residents of Camp Ashraf protested; Representative "
         "Dave Camp spoke, and the refugee camp was full."
     )
-    found = [(m.text, m.kind) for m in extract_entities([text])]
+    found = texts_and_kinds(text)
     assert found == [
         ("Camp David", "place"),
         ("Camp Ashraf", "place"),
@@ -901,7 +906,7 @@ def test_an_office_for_a_part_of_the_world_is_a_body_a_regions_division_a_place(
         "Horn of Africa Division officials met in Yacopi, Cundinamarca Department, far from "
         "central Magway Division."
     )
-    found = [(m.text, m.kind) for m in extract_entities([text])]
+    found = texts_and_kinds(text)
     assert ("Asia Department", "organization") in found
     assert ("Africa Directorate", "organization") in found
     assert ("Horn of Africa Division", "organization") in found
@@ -959,7 +964,7 @@ def test_an_acronym_for_a_program_a_product_or_a_term_names_no_body():
         "Program of Government and the Nuclear Weapons Transportation Security (NWTS) Program; "
         "Gross Domestic Product (GDP) grew, and the EUM and the JSF were discussed."
     )
-    found = [(m.text, m.kind) for m in extract_entities([text])]
+    found = texts_and_kinds(text)
     assert found == [
         ("Europe", "place"),
         ("National Liberation Party", "organization"),
@@ -994,7 +999,7 @@ def test_words_of_longer_titles_are_no_names():
         "Undersecretary Levey and the General Manager of Yanber met; RZB General Legal Counsel "
         "and Deputy Chief Whip spoke, and EAP Deputy Assistant (DAS) Secretary Reed too."
     )
-    found = [(m.text, m.kind) for m in extract_entities([text])]
+    found = texts_and_kinds(text)
     assert [text for text, kind in found if kind == "person"] == [
         "Suzanne Mubarak",
         "Robin Vincent",
@@ -1011,7 +1016,7 @@ def test_a_city_naming_a_treaty_or_a_round_is_no_mention_of_it():
         "Development Agenda and the Doha round, the Djibouti Agreement held; the London "
         "Conference met in London, and Merida is a city."
     )
-    found = [(m.text, m.kind) for m in extract_entities([text])]
+    found = texts_and_kinds(text)
     assert found == [
         ("Djibouti", "place"),
         ("London", "place"),
