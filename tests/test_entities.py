@@ -1023,3 +1023,16 @@ def test_a_city_naming_a_treaty_or_a_round_is_no_mention_of_it():
         ("London", "place"),
         ("Merida", "place"),
     ]
+
+
+def test_a_doubtful_name_lends_no_word_that_names_a_country_or_a_big_city():
+    paragraphs = [
+        "FM AMEMBASSY TRIPOLI TO SECSTATE WASHDC",
+        "Greek Embassy officials in Tripoli met DefMin Gonul; Consulate General Istanbul and "
+        "the Istanbul police agreed. Ricardo Lagos spoke, and Lagos then left.",
+    ]
+    found = [(m.paragraph_position, m.text, m.kind) for m in extract_entities(paragraphs)]
+    later = [(text, kind) for p, text, kind in found if p == 1]
+    assert ("Tripoli", "place") in later and ("Gonul", "person") in later
+    assert later.count(("Istanbul", "place")) == 2
+    assert [kind for text, kind in later if text == "Lagos"] == ["person"]

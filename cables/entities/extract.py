@@ -1147,6 +1147,8 @@ class CableExtractor:
                 continue
             if INDEFINITE.search(par.text, max(0, token.start - 4), token.start):
                 continue  # "A GENERAL INCOMPREHENSION", "a Minister visits": no title
+            if i > 0 and token.lower == "general" and tokens[i - 1].lower == "consulate":
+                continue  # "Consulate General Istanbul" is an office and its city
             j = i + 1
             if (
                 tokens[j].lower in heads or tokens[j].lower in self.gaz.title_parts
@@ -3167,7 +3169,7 @@ class CableExtractor:
             if c.kind == "person" and not c.dropped:
                 par = self.paragraphs[c.paragraph]
                 words = [t.lower for t in par.tokens[c.first : c.last]]
-                self.add_name(phrases, words)
+                self.add_name(phrases, words, words[0] in self.gaz.given_names)
         for name in self.people:
             words = [
                 w.lower() for w in TOKEN.findall(name) if w.lower() not in self.gaz.title_heads
@@ -3332,10 +3334,21 @@ class CableExtractor:
         c = self.candidates[owner]
         return c.kind == "person" and c.first == i and c.last == i + 1 and not c.title
 
-    def add_name(self, phrases: dict, words: list[str]) -> None:
+    def add_name(self, phrases: dict, words: list[str], vouched: bool = True) -> None:
+        """The words of a person's name, and the single words that name the person alone later
+        in the cable. A name that does not begin with a given name lends no single word that is
+        a country's, a continent's or a big city's ("Uslo Tripoli" of the header line "FM USLO
+        TRIPOLI", "Europe Galharague": every "Tripoli" or "Europe" of the cable would be that
+        person)."""
         if not words:
             return
         phrases[tuple(words)] = None
+        if len(words) > 1 and not vouched:
+            known = {}
+            self.add_name(known, words)
+            big = self.gaz.big_places
+            phrases.update((w, None) for w in known if len(w) > 1 or w not in big)
+            return
         if "-" in words[-1] and len(words) > 1 and family_name_first(" ".join(words)):
             phrases[(words[-2],)] = None  # "Park" after "Park Jie-won"
             return

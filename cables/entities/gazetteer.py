@@ -224,6 +224,9 @@ class Gazetteer:
     small_places: set[tuple[str, ...]] = field(default_factory=set)
     # towns under 500,000 people, no capital: "the Obama administration" is no town's
     towns: set[tuple[str, ...]] = field(default_factory=set)
+    # names of a country, a capital or a city of 500,000 people or more (whatever smaller towns
+    # share them: London, Ontario), and of areas: no person's name spreads to them
+    big_places: set[tuple[str, ...]] = field(default_factory=set)
     # states and provinces, which count in all-capitals text whatever their size; those that
     # are not also a city are often a family name too ("Bolivar", "Guerrero")
     regions: set[tuple[str, ...]] = field(default_factory=set)
@@ -308,6 +311,7 @@ def gazetteer() -> Gazetteer:
     for code, country in countries.items():
         key = place_key(country["name"], code)
         gaz.add(country["name"], "place", country["name"], key)
+        gaz.big_places.add(tokens_of(country["name"]))
         if country.get("fips"):
             gaz.fips[country["fips"]] = (country["name"], key)
         capitals.add(country.get("capital", ""))
@@ -329,6 +333,8 @@ def gazetteer() -> Gazetteer:
             gaz.towns.update({words, tokens_of(_plain(name))})
             if city["population"] < 50000:
                 gaz.small_places.add(words)
+        else:
+            gaz.big_places.update({words, tokens_of(_plain(name))})
         gaz.add(name, "place", name, place_key(name))
         if city["population"] >= 100000:
             arabic.append(name)
@@ -366,6 +372,7 @@ def gazetteer() -> Gazetteer:
             gaz.regions.add(words)
             gaz.areas.add(words)
             gaz.add(alias, "place", display, place_key(display))
+    gaz.big_places |= gaz.areas
     # "St. Lucia", "Mt. Kenya": the abbreviations cables write for Saint and Mount
     for words, entry in list(gaz.phrases.items()):
         short = ABBREVIATED_STARTS.get(words[0])
