@@ -1036,3 +1036,8 @@ def test_a_doubtful_name_lends_no_word_that_names_a_country_or_a_big_city():
     assert ("Tripoli", "place") in later and ("Gonul", "person") in later
     assert later.count(("Istanbul", "place")) == 2
     assert [kind for text, kind in later if text == "Lagos"] == ["person"]
+
+
+def test_the_niger_delta_is_one_place_and_the_rome_statute_no_place():
+    found = texts_and_kinds("Violence in the Niger Delta grew; the Rome Statute was signed.")
+    assert found == [("Niger Delta", "place")]

@@ -250,10 +250,10 @@ NOT_BODY_HEADS = frozenset(
     ]
 )
 # What follows a place that names a treaty, a programme or a round, not the place: "Merida
-# Initiative", "Doha Development Agenda", "DOHA round", "KYOTO PROTOCOL".
+# Initiative", "Doha Development Agenda", "DOHA round", "KYOTO PROTOCOL", "Rome Statute".
 _DOCUMENTS = (
     "Initiative|Treaty|Protocol|Agreement|Accords?|Conventions?|Declaration|Process|Agenda|Plan"
-    "|Program|Programme|Consensus|Compact|Pact|Round"
+    "|Program|Programme|Consensus|Compact|Pact|Round|Statute"
 )
 DOCUMENT_AFTER = re.compile(
     rf"[ \t]*\n?[ \t]*(?:[A-Z][a-z]+[ \t]+)?(?:{_DOCUMENTS}|{_DOCUMENTS.upper()}|round)\b"
