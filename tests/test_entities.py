@@ -1041,3 +1041,18 @@ def test_a_doubtful_name_lends_no_word_that_names_a_country_or_a_big_city():
 def test_the_niger_delta_is_one_place_and_the_rome_statute_no_place():
     found = texts_and_kinds("Violence in the Niger Delta grew; the Rome Statute was signed.")
     assert found == [("Niger Delta", "place")]
+
+
+def test_a_bank_named_after_the_word_bank_is_one_body():
+    text = (
+        "Bank Sabadell, Bank Melli and Bank Austria met the World Bank President; Banco "
+        "Sabadell and al-Shabaab too."
+    )
+    assert texts_and_kinds(text) == [
+        ("Bank Sabadell", "organization"),
+        ("Bank Melli", "organization"),
+        ("Bank Austria", "organization"),
+        ("World Bank", "organization"),
+        ("Banco Sabadell", "organization"),
+        ("al-Shabaab", "organization"),
+    ]

@@ -1193,6 +1193,13 @@ class CableExtractor:
                 continue  # "General Petroleum Company", "Dr. Sun Hospital"
             if k == j + 1 and self.people_owning(par, j) and tokens[k].capitalized:
                 continue  # "General People's Congress": an English word owning a body's name
+            if (
+                not par.all_caps
+                and token.upper
+                and len(token.text) > 4
+                and all(self.is_common(t.lower) for t in tokens[j:k])
+            ):
+                continue  # a form's line in mixed case: "CAPTAIN Start Date: 12/21/2009"
             if k > j and not self.headline_words(par, j, k):
                 self.claim(par, j, k, "person", title=token.lower)
                 # a title of several: "Presidents Lula and Obama", "Ministers Lavrov and Rice"
@@ -2914,26 +2921,42 @@ class CableExtractor:
         for k, t in enumerate(tokens):
             if par.claimed[k] is not None or not (par.all_caps or t.capitalized):
                 continue
-            if t.lower in ORG_PREFIXES:
+            if t.lower in ORG_PREFIXES or (
+                # "Bank Melli", "Bank Sabadell", "Bank Austria"; not "World Bank President"
+                t.lower == "bank"
+                and not self.name_before(par, k)
+                and k + 1 < len(tokens)
+                and not self.is_english(tokens[k + 1].lower)
+                and tokens[k + 1].lower not in self.gaz.title_heads
+            ):
                 last = k + 1
                 while (
                     last < len(tokens)
                     and last - k < 4
-                    and par.claimed[last] is None
+                    and (par.claimed[last] is None or self.place_alone(par, last))
                     and (par.all_caps or tokens[last].capitalized)
                     and self.adjacent(par, last - 1, last)
                     and tokens[last].lower not in FUNCTION_WORDS
+                    and tokens[last].lower not in self.gaz.title_heads
+                    # "Bank Melli Iran Currency:", a form's line
+                    and not (t.lower == "bank" and self.is_english(tokens[last].lower))
                 ):
                     last += 1
                     if tokens[last - 1].possessive:
                         break
                 if last > k + 1:
+                    self.drop_claims(par, k + 1, last)  # "Sabadell" the town, "Austria"
                     text = " ".join(par.text[t.start : tokens[last - 1].end].split())
                     name = text.title() if par.all_caps else text
                     self.claim(par, k, last, "organization", name=name, key=organization_key(text))
             elif t.lower.endswith("bank") and len(t.lower) > 6 and not self.is_common(t.lower):
                 name = t.text.title() if par.all_caps else t.text
                 self.claim(par, k, k + 1, "organization", name=name, key=organization_key(t.text))
+
+    def place_alone(self, par: Paragraph, i: int) -> bool:
+        """Token i is claimed by a place of that one word."""
+        c = self.candidates[par.claimed[i]]
+        return c.kind == "place" and c.first == i and c.last == i + 1 and c.span is None
 
     def cued_people(self, par: Paragraph) -> None:
         """A lone unknown word is a surname when it owns something or speaks:
