@@ -1056,3 +1056,8 @@ def test_a_bank_named_after_the_word_bank_is_one_body():
         ("Banco Sabadell", "organization"),
         ("al-Shabaab", "organization"),
     ]
+
+
+def test_peoples_and_faiths_are_no_names():
+    text = "Turkey's Alevis and an Alevi leader, the Kikuyu and a Tuareg met Kazim Genc."
+    assert texts_and_kinds(text) == [("Turkey", "place"), ("Kazim Genc", "person")]
