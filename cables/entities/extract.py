@@ -260,8 +260,7 @@ DOCUMENT_AFTER = re.compile(
 )
 # Words after which a name is a place's: "in Gori Saakashvili said", "Embassy The Hague
 # Jennifer Davis" are two names.
-PLACE_PREPOSITIONS = frozenset(["in", "at", "from", "near", "to", "into", "embassy", "consulate"])
-PREPOSITION_BEFORE = re.compile(r"\b(?:in|at|from|near|to|into)\s+\Z")
+PLACE_BEFORE = re.compile(r"\b(?:in|at|from|near|to|into|embassy|consulate)\s+\Z", re.I)
 # Abbreviations that begin place names, written with a dot: "St. Petersburg", "Ft. Meade".
 NAME_ABBREVIATIONS = frozenset(["st", "ste", "mt", "ft"])
 NAME_PARTICLES = frozenset(
@@ -2660,10 +2659,9 @@ class CableExtractor:
             return
         owner = par.claimed[k + 1]
         if owner is not None:
-            c = self.candidates[owner]
-            if c.kind != "place" or c.span is not None or c.first != k + 1 or c.last != k + 2:
+            if not self.place_alone(par, k + 1):
                 return
-            c.dropped = True
+            self.candidates[owner].dropped = True
             par.claimed[k + 1] = None
         text = f"{tokens[k].text} {t.text}"
         self.claim(par, k, k + 2, "place", name=text, key=place_key(text))
@@ -3411,10 +3409,14 @@ class CableExtractor:
                 or place.span is not None
                 or place.last != c.first
                 or len(place.key) == 8  # "Ambassador to Costa Rica Harold Rivas"
-                or tuple(par.lowers[place.first : place.last]) not in self.gaz.towns
-                or tuple(par.lowers[place.first : place.last]) in self.gaz.areas  # "Asia"
-                or (place.first > 0 and par.tokens[place.first - 1].lower in PLACE_PREPOSITIONS)
-                or PREPOSITION_BEFORE.search(par.text, 0, par.tokens[place.first].start)
+            ):
+                continue
+            words = tuple(par.lowers[place.first : place.last])
+            start = par.tokens[place.first].start
+            if (
+                words not in self.gaz.towns
+                or words in self.gaz.areas  # "Asia"
+                or PLACE_BEFORE.search(par.text, max(0, start - 12), start)
             ):
                 continue
             place.dropped = True
