@@ -147,6 +147,24 @@ def test_literal_markup_in_cable_text_is_kept(tar_docs):
     assert "TAUBMAN <br>" in docs["cable/2008/07/08BUCHAREST608.html"].text
 
 
+def test_entities_and_pre_blocks_are_undone_once(tmp_path):
+    """Each entity is undone once, left to right ("&amp;#x000A;" is the text "&#x000A;"), and
+    a block runs from its opening tag to the first closing tag after it, in any case."""
+    page = (
+        "<html><body><table><tr><th>Reference ID</th><th>Created</th></tr>"
+        "<tr><td>06BAKU1</td><td>2006-01-02 03:04</td></tr></table>"
+        "<pre class='header'>HEADER&#x000A;LINE</pre >"
+        "<PRE>R&amp;D &amp;#x000A; &lt;b&gt; caf&eacute;&#x000A;&#233;&#x000A;R&D</Pre>"
+        "between <pre>THIRD&#x000A;</pre>"
+        "</body></html>"
+    )
+    (tmp_path / "06BAKU1.html").write_text(page, encoding="utf-8")
+    [doc] = read_documents([tmp_path])
+    assert doc.error is None
+    assert doc.text == ("HEADER\nLINE\n\nR&D &#x000A; <b> caf\u00e9\n\u00e9\nR&D\n\nTHIRD\n")
+    assert "3 <pre> blocks: the last ones joined as the body" in doc.notes
+
+
 def test_zip_and_folder_give_the_same_documents_as_the_tar(tmp_path, tar_docs, raw_pages):
     folder = tmp_path / "site"
     zip_path = tmp_path / "pages.bin"  # no telling extension: detection is by content
