@@ -37,6 +37,7 @@ def test_benchmark_writes_every_section(tmp_path):
         postgres_database=postgres_database,
         keep=str(tmp_path / "kept"),
         output=str(output),
+        stdout=(printed := io.StringIO()),
     )
     results = json.loads(output.read_text())
 
@@ -58,7 +59,7 @@ def test_benchmark_writes_every_section(tmp_path):
     assert 0 < entities["ms_per_paragraph"] < 50  # a measure, not the target: a loaded CI box
     assert results["corpus"]["cables"] == 100
     assert set(results["databases"]) == set(databases)
-    for data in results["databases"].values():
+    for kind, data in results["databases"].items():
         assert data["import"]["counts"] == {
             "imported": 100,
             "updated": 0,
@@ -68,6 +69,18 @@ def test_benchmark_writes_every_section(tmp_path):
         assert data["reimport"]["counts"]["unchanged"] == 100
         for key in ("main_peak_rss_mb", "tree_peak_rss_mb", "largest_process_maxrss_mb"):
             assert data["import"][key] > 0
+        # Where the import's CPU went: the process tree's, split between the main process and
+        # the workers (none here: one worker parses in the main process), and the server's.
+        cpu = data["import"]["cpu"]
+        assert cpu["main_s"] > 0 and cpu["workers_s"] >= 0
+        assert abs(cpu["main_s"] + cpu["workers_s"] - cpu["tree_s"]) <= 0.11
+        assert cpu["workers_s"] < cpu["main_s"]
+        if kind == "postgres":
+            assert cpu["server_s"] > 0
+        else:
+            assert cpu["server_s"] is None
+        total = cpu["tree_s"] + (cpu["server_s"] or 0)
+        assert cpu["ms_per_input"] == pytest.approx(1000 * total / 100, abs=0.01)
         assert data["size"]["bytes"] > 0
         assert "cables_cable" in {table["table"] for table in data["size"]["tables"]}
         urls = data["web"]["urls"]
@@ -76,6 +89,12 @@ def test_benchmark_writes_every_section(tmp_path):
             assert url["requests"] >= 1
             for key in ("first_ms", "p50_ms", "p95_ms", "p99_ms"):
                 assert isinstance(url[key], float | int)
+        server = "" if kind == "sqlite" else f", database server {cpu['server_s']} s"
+        assert (
+            f"import CPU: main process {cpu['main_s']} s, parser workers {cpu['workers_s']} s"
+            f"{server}: {cpu['ms_per_input']} ms an input (10 minutes for the release on 2 "
+            "cores allow 4.78 ms)"
+        ) in printed.getvalue()
         home = next(url for url in urls if url["name"] == "home")
         assert home["errors"] == 0, home
 
