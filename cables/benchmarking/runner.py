@@ -743,9 +743,7 @@ def cpu_line(name, run, budget=True):
     """Where an import's CPU went: it does not wait on a slow disk or a busy neighbour as the
     wall time does, and an import bound by CPU on 2 cores meets the 10 minutes only within
     CPU_BUDGET_MS a cable."""
-    cpu = run.get("cpu")
-    if not cpu:
-        return f"{name} CPU: not measured"
+    cpu = run["cpu"]
     server = "" if cpu["server_s"] is None else f", database server {cpu['server_s']} s"
     allowed = (
         f" (10 minutes for the release on {TARGET_CORES} cores allow {CPU_BUDGET_MS} ms)"
