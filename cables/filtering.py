@@ -34,6 +34,7 @@ from cables.models import (
     Tag,
 )
 from cables.search import notices as search_notices
+from cables.sql import Among
 
 PAGE_SIZE = 50
 # Offset pages stop here; the Next/Previous links use a keyset cursor and go on to the end.
@@ -731,7 +732,7 @@ def relevance_rows(query, decorate, window):
     scores = dict(search.ranked_candidates(text)[0])
     passing = query.cables(exclude={"q"}) if search.candidates_match(text) else query.cables()
     ranked = sorted(
-        passing.filter(pk__in=list(scores)).values_list("pk", "reference_id").order_by(),
+        passing.filter(Among("pk", scores)).values_list("pk", "reference_id").order_by(),
         key=lambda row: (-scores[row[0]], row[1]),
     )
     wanted = [pk for pk, _ in ranked[window]]
@@ -746,7 +747,7 @@ def relevance_rows(query, decorate, window):
         skip = max(0, window.start - len(ranked))
         others = queryset.order_by("reference_id")
         if scores:
-            others = others.exclude(pk__in=list(scores))
+            others = others.exclude(Among("pk", scores))
         for cable in others[skip : skip + missing]:
             cable.search_rank = 0.0
             result.append(cable)

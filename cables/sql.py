@@ -1,10 +1,11 @@
 """Small SQL helpers the counting, search and export queries share."""
 
 import contextlib
+import json
 import threading
 
 from django.db import connection
-from django.db.models import Func
+from django.db.models import BooleanField, F, Func
 
 
 class Unindexed(Func):
@@ -17,6 +18,29 @@ class Unindexed(Func):
 
     def as_sqlite(self, compiler, connection, **extra_context):
         return self.as_sql(compiler, connection, template="+%(expressions)s", **extra_context)
+
+
+class Among(Func):
+    """``column IN (ids)`` with the ids as one parameter, for a filter(): on PostgreSQL
+    ``column = ANY(array)``, on SQLite ``column IN (SELECT value FROM json_each(list))``.
+
+    ``pk__in=ids`` writes a placeholder per id, which Django prepares one by one and psycopg
+    splits the statement on: for the 4,000 candidates of a relevance sort, 20 to 30 ms of
+    Python a request before the database sees the query."""
+
+    output_field = BooleanField()
+
+    def __init__(self, column, ids):
+        super().__init__(F(column))
+        self.ids = [int(pk) for pk in ids]
+
+    def as_sql(self, compiler, connection, **extra_context):
+        column, params = compiler.compile(self.source_expressions[0])
+        return f"{column} = ANY(%s)", [*params, self.ids]
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        column, params = compiler.compile(self.source_expressions[0])
+        return f"{column} IN (SELECT value FROM json_each(%s))", [*params, json.dumps(self.ids)]
 
 
 @contextlib.contextmanager

@@ -14,6 +14,7 @@ from cables.models import (
     Reference,
     Tag,
 )
+from cables.sql import Among
 from tests.builders import make_cable
 
 pytestmark = pytest.mark.django_db
@@ -125,3 +126,28 @@ def test_every_model_has_an_admin_page_that_lists_it(admin_client):
     assert change.status_code == 200
     assert b"06BAKU641" in change.content
     assert CableTag.objects.filter(cable=cable).count() == 1
+
+
+def test_among_selects_and_excludes_exactly_the_ids_given():
+
+    cables = [make_cable(f"06BAKU{n}") for n in range(1, 6)]
+    chosen = [cables[1].pk, cables[3].pk, 10**9]  # one id that names no cable
+    assert sorted(
+        Cable.objects.filter(Among("pk", chosen)).values_list("reference_id", flat=True)
+    ) == [
+        "06BAKU2",
+        "06BAKU4",
+    ]
+    assert sorted(
+        Cable.objects.exclude(Among("pk", chosen)).values_list("reference_id", flat=True)
+    ) == [
+        "06BAKU1",
+        "06BAKU3",
+        "06BAKU5",
+    ]
+    assert not Cable.objects.filter(Among("pk", [])).exists()
+    # far more ids than a statement takes placeholders on either database
+    many = [*range(10**6, 10**6 + 40_000), cables[0].pk]
+    assert list(Cable.objects.filter(Among("pk", many)).values_list("reference_id", flat=True)) == [
+        "06BAKU1"
+    ]

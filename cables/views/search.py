@@ -30,6 +30,7 @@ from cables.facets import (
 )
 from cables.filtering import FILTER_KEYS, CableFilter
 from cables.models import CLASSIFICATION_ORDER, Cable, Mention, Paragraph, PortionLevel
+from cables.sql import Among
 from cables.views.common import iso
 
 JSON_SCHEMA = "cable-archive/paragraphs/1"
@@ -219,7 +220,7 @@ def ranked_rows(query, paragraphs, window):
     # Candidates found for one word or phrase per alternative match the search already.
     passing = paragraphs(searched=not search.candidates_match(query))
     ranked = sorted(
-        passing.filter(pk__in=list(scores)).values_list("pk", "cable_id", "position").order_by(),
+        passing.filter(Among("pk", scores)).values_list("pk", "cable_id", "position").order_by(),
         key=lambda row: (-scores[row[0]], row[1], row[2]),
     )
     wanted = [pk for pk, _, _ in ranked[window]]
@@ -229,7 +230,7 @@ def ranked_rows(query, paragraphs, window):
     missing = window.stop - window.start - len(rows)
     if missing > 0:
         skip = max(0, window.start - len(ranked))
-        others = paragraphs().exclude(pk__in=list(scores)).order_by("cable_id", "position")
+        others = paragraphs().exclude(Among("pk", scores)).order_by("cable_id", "position")
         rows += list(others.select_related("cable").only(*SHOWN_FIELDS)[skip : skip + missing])
     return rows
 
