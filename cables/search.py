@@ -36,13 +36,16 @@ import html
 import logging
 import os
 import re
+import threading
 import unicodedata
 from dataclasses import dataclass
 
 from django.core import checks
+from django.core.signals import request_finished, request_started
 from django.db import connection, transaction
 from django.db.models import BooleanField, F, FloatField, Func, Q
 from django.db.models.expressions import RawSQL
+from django.dispatch import receiver
 from django.utils.safestring import SafeString, mark_safe
 
 from cables.models import Cable, Paragraph
@@ -733,13 +736,42 @@ def ranked_candidates(query, limit=RANK_CANDIDATES):
     return sorted(best.items(), key=lambda item: -item[1]), complete
 
 
+# A request's scored candidates, by search and limit: a relevance sort scores them, and on
+# SQLite the page's snippets read their scores again (FTS5's bm25 counted anew for each
+# rowid asked for would cost more). Kept only while a request runs: None outside one, so that
+# nothing read before an import is served after it.
+_this_request = threading.local()
+
+
+@receiver(request_started)
+def _request_began(**kwargs):
+    _this_request.candidates = {}
+
+
+@receiver(request_finished)
+def _request_ended(**kwargs):
+    _this_request.candidates = None
+
+
 def candidate_paragraphs(query, limit=RANK_CANDIDATES):
     """[(paragraph_id, cable_id, score)] of the first `limit` matching paragraphs, scored in
-    one statement, and whether those were all of them (see ranked_candidates)."""
+    one statement, and whether those were all of them (see ranked_candidates). Within one
+    request, the same search is scored once."""
     query = parse_query(query)
     kind = backend()
     if kind == "scan":
         return [], False
+    memo = getattr(_this_request, "candidates", None)
+    key = (query.fts5(), limit)
+    if memo is not None and key in memo:
+        return memo[key]
+    found = _scored_candidates(query, kind, limit)
+    if memo is not None:
+        memo[key] = found
+    return found
+
+
+def _scored_candidates(query, kind, limit):
     positive = _positive(query)
     if kind == "postgresql":
         sql = (

@@ -4,8 +4,12 @@ import json
 import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
+from cables import search
 from cables.models import Mention, Paragraph
+from tests.builders import make_cable
 from tests.test_search import encodable
 from tests.test_search_query import NASTY
 
@@ -88,3 +92,31 @@ def test_the_entity_filter_on_paragraphs_keeps_the_paragraphs_that_name_it(clien
     assert body["results"]
     for result in body["results"]:
         assert (result["reference_id"], result["anchor"]) in naming
+
+
+def scoring_statements(queries):
+    """The statements that score a search's candidate paragraphs (bm25 or ts_rank_cd over
+    the first RANK_CANDIDATES matches)."""
+    return [
+        q["sql"]
+        for q in queries
+        if ("bm25(" in q["sql"] or "ts_rank_cd(" in q["sql"]) and " LIMIT " in q["sql"]
+    ]
+
+
+def test_a_search_page_scores_its_candidates_once(client, corpus):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/cables/", {"q": '"prime minister"'})
+    assert response.status_code == 200
+    assert b'class="snippet"' in response.content
+    assert len(scoring_statements(queries.captured_queries)) == 1
+
+
+def test_no_search_is_answered_from_an_earlier_request(client, db):
+    assert listing(client, q="zanzibarite")["results"] == []
+    assert search.candidate_paragraphs("zanzibarite")[0] == []
+    make_cable("06BAKU641", paragraphs=[("1", "(U)", "U", "A zanzibarite deposit was found.")])
+    assert [row["reference_id"] for row in listing(client, q="zanzibarite")["results"]] == [
+        "06BAKU641"
+    ]
+    assert len(search.candidate_paragraphs("zanzibarite")[0]) == 1
