@@ -131,7 +131,19 @@ CACHES = {
         "LOCATION": "cables_cache",
         "TIMEOUT": env_int("CACHE_TIMEOUT_S", 24 * 3600),
         "OPTIONS": {"MAX_ENTRIES": env_int("CACHE_MAX_ENTRIES", 20_000), "CULL_FREQUENCY": 4},
-    }
+    },
+    # A search's scored candidates (cables.search.candidate_paragraphs), under the same
+    # version: up to 4,001 rows, some 130 KB an entry, so fewer of them (table created by
+    # migration cables.0013_search_cache).
+    "search": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "cables_search_cache",
+        "TIMEOUT": env_int("CACHE_TIMEOUT_S", 24 * 3600),
+        "OPTIONS": {
+            "MAX_ENTRIES": env_int("SEARCH_CACHE_MAX_ENTRIES", 1_000),
+            "CULL_FREQUENCY": 4,
+        },
+    },
 }
 
 INSTALLED_APPS = [

@@ -894,7 +894,7 @@ def refresh_archive_counts(changed=True):
                 cursor.execute(f"INSERT INTO {COUNTS_TABLE} (facet, value, label, n) {select}")
             set_state(cursor, "counted_at", last_id)
         if changed:
-            set_state(cursor, "version", state.get("version", 0) + 1)
+            bump_version(cursor)
     if changed and connection.vendor == "postgresql":
         # The planner's statistics for the tables the import filled: without them PostgreSQL
         # guesses every row count, and picks plans that are 2 to 5 times slower, until
@@ -905,6 +905,25 @@ def refresh_archive_counts(changed=True):
         # inside one (a test's) only analyzes.
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE" if connection.in_atomic_block else "VACUUM (ANALYZE)")
+
+
+def bump_version(cursor):
+    """A new archive version: the cached counts and searches of the old one are not read again."""
+    cursor.execute(f"UPDATE {STATE_TABLE} SET value = value + 1 WHERE name = 'version'")
+    if cursor.rowcount == 0:
+        set_state(cursor, "version", 1)
+
+
+def archive_changed(**kwargs):
+    """A cable or a paragraph saved outside the importer (the admin, a script): its text may
+    say something else now, so a new version. The importer writes without signals and takes
+    a new version once, at its end (refresh_archive_counts). Deletions take none (a receiver
+    would cost the importer a statement for each paragraph of a changed cable): a deleted
+    cable's candidates are never shown, read only through the cables that exist, but a cable
+    that lost a paragraph keeps that paragraph's score in the searches cached before, until
+    the next version."""
+    with connection.cursor() as cursor:
+        bump_version(cursor)
 
 
 def set_state(cursor, name, value):

@@ -120,3 +120,55 @@ def test_no_search_is_answered_from_an_earlier_request(client, db):
         "06BAKU641"
     ]
     assert len(search.candidate_paragraphs("zanzibarite")[0]) == 1
+
+
+def test_the_next_page_and_other_filters_read_the_scores_kept(client, corpus):
+    """A search scored once serves its next page, the same search with a filter, and its
+    paragraphs, without scoring again; and they are the pages a fresh scoring gives."""
+    from django.core.cache import caches
+
+    listing(client, q='"prime minister"')
+    urls = [
+        ("/cables/", {"q": '"prime minister"', "page": 2}),
+        ("/cables/", {"q": '"prime minister"', "classification": "SECRET"}),
+        ("/paragraphs/", {"q": '"prime minister"'}),
+    ]
+    with CaptureQueriesContext(connection) as queries:
+        kept = [client.get(url, {**params, "format": "json"}).json() for url, params in urls]
+    assert scoring_statements(queries.captured_queries) == []
+    assert all(body["results"] for body in kept)
+    fresh = []
+    for url, params in urls:
+        caches["search"].clear()
+        with CaptureQueriesContext(connection) as queries:
+            fresh.append(client.get(url, {**params, "format": "json"}).json())
+        assert len(scoring_statements(queries.captured_queries)) == 1
+    assert fresh == kept
+
+
+def test_a_paragraph_saved_outside_the_importer_leaves_the_searches_kept_before(client, db):
+    make_cable("06BAKU641", paragraphs=[("1", "(U)", "U", "A zanzibarite deposit was found.")])
+    assert [row["reference_id"] for row in listing(client, q="zanzibarite")["results"]] == [
+        "06BAKU641"
+    ]
+    paragraph = Paragraph.objects.get(cable__reference_id="06BAKU641")
+    paragraph.text = "A deposit was found."
+    paragraph.save()  # as the admin does
+    assert listing(client, q="zanzibarite")["results"] == []
+
+
+def test_an_import_that_changes_a_cable_leaves_the_searches_kept_before(client, tmp_path):
+    from cables.importing.run import import_paths
+    from tests.conftest import SEEDS_DIR
+
+    seed = (SEEDS_DIR / "000_ee403f0e40051563.txt").read_text()
+    assert "visited Azerbaijan" in seed
+    path = tmp_path / "06BAKU641.txt"
+    path.write_text(seed.replace("visited Azerbaijan", "visited zanzibarite Azerbaijan", 1))
+    import_paths([path], workers=1, quiet=True)
+    assert [row["reference_id"] for row in listing(client, q="zanzibarite")["results"]] == [
+        "06BAKU641"
+    ]
+    path.write_text(seed)
+    assert import_paths([path], workers=1, quiet=True).counts["updated"] == 1
+    assert listing(client, q="zanzibarite")["results"] == []
