@@ -122,7 +122,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # The list's counts (total, facets, timeline) per normalized query string, shared by every
 # gunicorn worker through a table in the archive's own database (created by migration
 # cables.0004_scale): no other service to run. Keys carry the archive version, bumped by each
-# import that changed something, so entries never go stale; the timeout only lets old
+# import that changed something and by each cable or paragraph saved outside the importer
+# (cables.facets.archive_changed), so entries never go stale; the timeout only lets old
 # versions' entries be culled. docs/performance.md ("What was changed to get here") says why
 # not files.
 CACHES = {
@@ -133,7 +134,7 @@ CACHES = {
         "OPTIONS": {"MAX_ENTRIES": env_int("CACHE_MAX_ENTRIES", 20_000), "CULL_FREQUENCY": 4},
     },
     # A search's scored candidates (cables.search.candidate_paragraphs), under the same
-    # version: up to 4,001 rows, some 130 KB an entry, so fewer of them (table created by
+    # version: up to 4,001 rows, some 100 KB an entry, so fewer of them (table created by
     # migration cables.0013_search_cache).
     "search": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
