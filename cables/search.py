@@ -911,6 +911,12 @@ def snippets(paragraph_ids, query):
     kind = backend()
     found = {}
     positive = _positive(query)
+    if any(len(term.words) > 1 for term in positive.terms):
+        # A phrase's snippets are made below, around its first hit: FTS5 chooses its window
+        # by where a phrase begins and can cut it ("…when he is Prime…"), and ts_headline
+        # marks the phrase's words wherever they stand ("Finance Minister" for "prime
+        # minister"); both in one or two snippets in a hundred.
+        kind = None
     if kind == "postgresql":
         options = (
             f"StartSel={MARK_START}, StopSel={MARK_END}, MaxWords={SNIPPET_WORDS}, "

@@ -21,7 +21,9 @@ def test_a_phrase_leads_to_its_paragraph(page):
     assert results.count() >= 1
     first = results.first
     assert "06BAKU641" in first.inner_text()
-    assert first.locator("mark").first.inner_text().lower() in ("safar abiyev", "safar")
+    assert " ".join(first.locator("mark").first.inner_text().lower().split()) == "safar abiyev"
+    heading = page.locator("#total").inner_text()
+    assert 'say "Safar Abiyev"' in heading and "“" not in heading
     link = first.locator("a.result-link")
     href = link.get_attribute("href")
     anchor = href.rsplit("#", 1)[1]

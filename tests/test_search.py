@@ -162,6 +162,25 @@ def test_best_snippets_mark_the_words_and_escape_the_text(corpus):
         assert snippet.anchor
 
 
+@pytest.mark.parametrize("phrase", ['"prime minister"', '"human rights"', '"foreign minister"'])
+def test_a_phrase_snippet_marks_the_whole_phrase_and_only_it(corpus, phrase):
+    # FTS5 cut some at their window's end ("…when he is <mark>Prime</mark>…"), ts_headline
+    # marked the phrase's words alone elsewhere ("Finance <mark>Minister</mark>")
+    words = phrase.strip('"').split()
+    # every word of it, in any of its forms ("European Court of Human Right's")
+    whole = re.compile(r"\W+".join(word[:5] + r"\w*" for word in words), re.IGNORECASE)
+    ids = list(
+        search.filter_paragraphs(Paragraph.objects.all(), phrase).values_list("pk", flat=True)
+    )
+    assert len(ids) > 100
+    found = search.snippets(ids, phrase)
+    assert set(found) == set(ids)
+    for pk, snippet in found.items():
+        marked = re.findall(r"<mark>(.*?)</mark>", snippet)
+        assert marked, (pk, snippet)
+        assert all(whole.fullmatch(html.unescape(text)) for text in marked), (pk, snippet)
+
+
 def test_snippets_escape_markup_in_the_text(corpus):
     paragraph = Paragraph.objects.filter(text__contains="&").first()
     assert paragraph is not None

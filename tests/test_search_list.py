@@ -60,6 +60,19 @@ def test_the_html_list_shows_the_snippet_with_a_link_to_the_paragraph(client, co
     assert "?highlight=" in html
 
 
+@pytest.mark.parametrize(
+    ("q", "heading"),
+    [
+        ('"prime minister"', "matching &quot;prime minister&quot;,"),  # not “"prime minister"”
+        ("nuclear", "matching “nuclear”,"),
+        ('iran "nuclear program"', "matching iran &quot;nuclear program&quot;,"),
+    ],
+)
+def test_the_heading_quotes_a_search_once(client, corpus, q, heading):
+    text = client.get("/cables/", {"q": q}).content.decode()
+    assert heading in " ".join(text.split())
+
+
 def test_a_bad_search_on_the_list_says_why(client, corpus):
     response = client.get("/cables/", {"q": "-iran", "format": "json"})
     assert response.status_code == 400
