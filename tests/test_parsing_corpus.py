@@ -158,3 +158,26 @@ def test_cables_csv_rows():
             r.reference_id for r in cable.references if r.reference_id
         }
         assert cable.paragraphs and cable.signer
+
+
+@pytest.mark.parametrize(
+    ("reference_id", "subject_ends", "numbered"),
+    [
+        ("07BUENOSAIRES403", "BOLIVIA AND VENEZUELA WITH PLANNING MINISTER DE VIDO", 9),
+        ("08TALLINN326", "(INCLUDING APPLICABILITY OF NATO'S ARTICLE V)", 9),
+        ("06BUENOSAIRES903", "AS AMBASSADOR TO VENEZUELA", 8),
+        ("09BUENOSAIRES811", "FIRST AND SECOND QUARTER INL REPORT", 10),
+    ],
+)
+def test_double_spaced_pages_read_as_their_paragraphs(parsed, reference_id, subject_ends, numbered):
+    """These pages have a blank line after every line: each line read as a paragraph of its own
+    (92 of them in 07BUENOSAIRES403) and the subject stopped at its first line."""
+    (cable,) = [c for page, c in parsed if page.reference_id == reference_id]
+    assert cable.subject.endswith(subject_ends)
+    assert [p.number for p in cable.paragraphs if p.number][:numbered] == [
+        str(n) for n in range(1, numbered + 1)
+    ]
+    assert len(cable.paragraphs) < 3 * numbered
+    first = next(p for p in cable.paragraphs if p.number == "1")
+    assert first.text.count("\n") >= 5  # its wrapped lines, in one paragraph
+    assert "\n\n" not in first.text

@@ -597,6 +597,47 @@ def test_paragraphs_numbers_markings_and_noise():
     assert parse_summary(paras) == "The first paragraph."
 
 
+# Wrapped lines, as cables were written; copies double-spaced them.
+DOUBLE_SPACED_BLOCKS = [
+    ["SUBJECT: A SUBJECT WRAPPED", "ONTO A SECOND LINE"],
+    [
+        "¶1. (C) The first paragraph is wrapped at some sixty",
+        "characters, as cables were, and every line of it is",
+        "followed by a blank line in this copy, so that each line",
+        "looked like a paragraph of its own; two blank lines part",
+        "the paragraphs.",
+    ],
+    ["¶2. (U) The second paragraph, wrapped as well, ends", "after two lines."],
+    ["¶3. (S) A third one, short."],
+]
+
+
+def test_double_spaced_text_is_single_spaced_again():
+    text = "\n\n\n".join("\n\n".join(block) for block in DOUBLE_SPACED_BLOCKS) + "\n"
+    single = normalize_text(text)
+    assert single == "\n\n".join("\n".join(block) for block in DOUBLE_SPACED_BLOCKS) + "\n"
+    assert parse_subject(single) == "A SUBJECT WRAPPED ONTO A SECOND LINE"
+    paras = parse_paragraphs(single)
+    assert [(p.number, p.marking) for p in paras] == [("1", "(C)"), ("2", "(U)"), ("3", "(S)")]
+    assert paras[0].text == "\n".join(DOUBLE_SPACED_BLOCKS[1])[len("¶1. (C) ") :]
+    assert normalize_text(single) == single
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # one long line a paragraph, a blank line between them
+        "\n\n".join(["This paragraph is written on one line, as some copies have it. " * 3] * 9),
+        # a list with a blank line after each item, and no wider break
+        "Contents:\n\n" + "\n\n".join(f"--({n}) Item number {n} of the list" for n in range(12)),
+        # a header's fields, each after a blank line
+        "SIPDIS\n\nE.O. 12958: N/A\n\nTAGS: PREL PGOV\n\nSUBJECT: A SUBJECT\n\n\n1. (U) Text.\n",
+    ],
+)
+def test_text_spaced_on_purpose_is_left_as_it_is(text):
+    assert normalize_text(text) == text
+
+
 def test_paragraph_markings_normalized():
     paras = parse_paragraphs("1. (S / NF) a.\n\n2. (C/REL UK) b.\n\n3. (S//NF) c.\n")
     assert [(p.marking, p.level, p.caveats) for p in paras] == [

@@ -49,9 +49,65 @@ def normalize_text(text: str) -> str:
         text = _BR.sub("", text)
     if "\\\n" in text and text.count("\\\n") > 3:  # MySQL-escaped export: newlines as "\\\n"
         text = text.replace("\\\n", "\n")
+    if text.count("\n\n") * 4 > text.count("\n"):  # a blank line after a quarter of the lines
+        text = _single_spaced(text)
     _normalized.insert(0, text)
     del _normalized[4:]
     return text
+
+
+# A line that ends where a sentence may: a double-spaced paragraph's lines mostly do not.
+_ENDS_SENTENCE = re.compile(r"[.!?:;\"'”’)\]]\s*$")
+# A double-spaced run holds at least this many lines cut inside a sentence.
+DOUBLE_SPACED_WRAPS = 6
+
+
+def _single_spaced(text: str) -> str:
+    """The runs of double-spaced lines single-spaced again: some copies of the release have a
+    blank line after every line and two or more between paragraphs (07BUENOSAIRES403,
+    08TALLINN326), where each line read as a paragraph of its own and a subject stopped at its
+    first line. A run is a stretch with a blank line between every two lines; it is double-spaced
+    when most of its lines followed by one blank line end inside a sentence, at least six do,
+    hardly any line is longer than a wrapped one, and some gaps are two blank lines or more
+    (not the fields of a header, nor paragraphs written each on one long line, nor a list
+    with a blank line after each item); there every gap loses one blank line, but for the
+    gaps that part it from single-spaced lines. Elsewhere the text is left as it is."""
+    lines = text.split("\n")
+    filled = [i for i, line in enumerate(lines) if line.strip()]
+    dropped: set[int] = set()
+    run: list[int] = []  # positions in ``filled`` whose gap to the next line is blank lines
+
+    def close_run():
+        ones = [k for k in run if filled[k + 1] - filled[k] == 2]
+        wraps = sum(
+            1
+            for k in ones
+            if len(lines[filled[k]].strip()) <= 100 and not _ENDS_SENTENCE.search(lines[filled[k]])
+        )
+        long = sum(1 for k in run if len(lines[filled[k]]) > 100)
+        if (
+            wraps >= DOUBLE_SPACED_WRAPS
+            and wraps * 5 >= len(ones) * 3
+            and long * 10 < len(run)
+            and len(ones) < len(run)  # paragraphs parted by two blank lines or more
+        ):
+            # A gap between a single-spaced block and the run is that block's paragraph break:
+            # "SUBJECT: ...\n\nENTIRE TEXT SENSITIVE..." before a double-spaced body.
+            first = 1 if run[0] > 0 else 0
+            last = len(run) - 1 if run[-1] < len(filled) - 2 else len(run)
+            dropped.update(filled[k] + 1 for k in run[first:last])
+        run.clear()
+
+    for k in range(len(filled) - 1):
+        if filled[k + 1] - filled[k] > 1:
+            run.append(k)
+        elif run:
+            close_run()
+    if run:
+        close_run()
+    if not dropped:
+        return text
+    return "\n".join(line for i, line in enumerate(lines) if i not in dropped)
 
 
 # The last few normalized texts (by identity): the field functions normalize their input, and
