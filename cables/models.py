@@ -211,6 +211,9 @@ class Cable(models.Model):
 
     source = models.CharField(max_length=500, blank=True, help_text="File or archive member")
     content_hash = models.CharField(max_length=64, blank=True)
+    # The version of the import's reading (parser and entities) that read this cable: an
+    # import reads a cable of an older one again, though its text is unchanged.
+    read_with = models.PositiveSmallIntegerField(default=0)
     imported_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -88,6 +88,32 @@ def test_order_of_inputs_does_not_change_the_result(tmp_path):
     assert Cable.objects.get(reference_id="06BAKU641").content_hash == first
 
 
+def test_a_cable_read_by_an_older_version_is_read_again():
+    """A parser fixed since a cable was imported reads it again at the next import, though its
+    text is unchanged; cables read by the current version are skipped as before."""
+    import_paths([SEEDS_DIR], workers=1, quiet=True)
+    old = Cable.objects.get(reference_id="06BAKU641")
+    paragraphs = list(old.paragraphs.order_by("position").values_list("number", "text"))
+    assert len(paragraphs) >= 2
+    # As an older parser might have left it: fewer paragraphs, another subject.
+    old.paragraphs.filter(position__gt=0).delete()
+    Cable.objects.filter(pk=old.pk).update(read_with=0, subject="AS READ BEFORE")
+    current = Cable.objects.exclude(pk=old.pk).first()
+    Cable.objects.filter(pk=current.pk).update(subject="KEPT: NOT READ AGAIN")
+
+    summary, lines = outcomes([SEEDS_DIR])
+    by_id = {line["reference_id"]: line["outcome"] for line in lines if line["reference_id"]}
+    assert by_id.pop("06BAKU641") == "updated"
+    assert set(by_id.values()) == {"unchanged"}
+    cable = Cable.objects.get(reference_id="06BAKU641")
+    assert cable.subject != "AS READ BEFORE"
+    assert list(cable.paragraphs.order_by("position").values_list("number", "text")) == paragraphs
+    assert Cable.objects.get(pk=current.pk).subject == "KEPT: NOT READ AGAIN"
+
+    summary, _ = outcomes([SEEDS_DIR])
+    assert summary.counts["updated"] == 0 and summary.counts["imported"] == 0
+
+
 @pytest.fixture
 def bad_inputs(tmp_path):
     folder = tmp_path / "inputs"

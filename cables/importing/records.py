@@ -17,6 +17,12 @@ from cables.parsing import NotACable, parse_cable
 from .readers import RawDocument
 from .tags import tag_info
 
+# What the import reads from a cable: raised with every change to the parser or to the entity
+# extraction that reads cables already imported otherwise, so that the next import reads them
+# again (a cable stored with an older version counts as changed, whatever its text).
+# 1: double-spaced copies read as their paragraphs.
+READ_VERSION = 1
+
 LEVELS = ("TOP SECRET", "SECRET", "CONFIDENTIAL", "UNCLASSIFIED")
 REFERENCE_ID = re.compile(r"^(\d{2})([A-Z][A-Z-]*?)(\d+)$")
 # Caveats implied by the label WikiLeaks showed, e.g. SECRET//NOFORN.

@@ -26,7 +26,7 @@ from cables.models import (
 
 from .bulk import insert_objects, insert_rows
 from .entities import EntityIndex, mark_entities_of_cables
-from .records import CableRecord
+from .records import READ_VERSION, CableRecord
 
 IMPORTED, UPDATED, UNCHANGED, REJECTED = "imported", "updated", "unchanged", "rejected"
 OUTCOMES = (IMPORTED, UPDATED, UNCHANGED, REJECTED)
@@ -68,7 +68,7 @@ class BatchWriter:
         stored = {
             content_hash: (reference_id, body_length)
             for content_hash, reference_id, body_length in Cable.objects.filter(
-                content_hash__in=hashes
+                content_hash__in=hashes, read_with=READ_VERSION
             ).values_list("content_hash", "reference_id", Length("body"))
         }
         candidates = {}
@@ -132,10 +132,10 @@ class BatchWriter:
     def _write_batch(self, records):
         ids = [record.reference_id for record in records]
         existing = {
-            reference_id: (pk, content_hash)
-            for reference_id, pk, content_hash in Cable.objects.filter(
+            reference_id: (pk, content_hash if read_with == READ_VERSION else "")
+            for reference_id, pk, content_hash, read_with in Cable.objects.filter(
                 reference_id__in=ids
-            ).values_list("reference_id", "pk", "content_hash")
+            ).values_list("reference_id", "pk", "content_hash", "read_with")
         }
         outcomes = {}
         new, changed = [], []
@@ -167,6 +167,7 @@ class BatchWriter:
                 Cable.objects.filter(pk=pk).update(
                     **record.fields,
                     content_hash=record.content_hash,
+                    read_with=READ_VERSION,
                     source=record.source,
                     updated_at=timezone.now(),  # update() skips auto_now
                 )
@@ -181,6 +182,7 @@ class BatchWriter:
                         **record.fields,
                         "reference_id": record.reference_id,
                         "content_hash": record.content_hash,
+                        "read_with": READ_VERSION,
                         "source": record.source,
                         "imported_at": now,
                         "updated_at": now,
