@@ -908,15 +908,14 @@ def snippets(paragraph_ids, query):
     ids = [int(pk) for pk in paragraph_ids]
     if not ids:
         return {}
-    kind = backend()
     found = {}
     positive = _positive(query)
-    if any(len(term.words) > 1 for term in positive.terms):
-        # A phrase's snippets are made below, around its first hit: FTS5 chooses its window
-        # by where a phrase begins and can cut it ("…when he is Prime…"), and ts_headline
-        # marks the phrase's words wherever they stand ("Finance Minister" for "prime
-        # minister"). FTS5 cut 2 to 7 in some 300 for "prime minister", "human rights".
-        kind = None
+    # A phrase's snippets are made below, around its first hit, by no engine: FTS5 chooses its
+    # window by where a phrase begins and can cut it ("…when he is Prime…"), and ts_headline
+    # marks the phrase's words wherever they stand ("Finance Minister" for "prime minister").
+    # FTS5 cut 2 to 7 in some 300 for "prime minister", "human rights".
+    phrase = any(len(term.words) > 1 for term in positive.terms)
+    kind = None if phrase else backend()
     if kind == "postgresql":
         options = (
             f"StartSel={MARK_START}, StopSel={MARK_END}, MaxWords={SNIPPET_WORDS}, "

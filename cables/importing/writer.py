@@ -131,6 +131,7 @@ class BatchWriter:
 
     def _write_batch(self, records):
         ids = [record.reference_id for record in records]
+        # A cable read by an older version matches no hash: it is read and written again.
         existing = {
             reference_id: (pk, content_hash if read_with == READ_VERSION else "")
             for reference_id, pk, content_hash, read_with in Cable.objects.filter(
