@@ -3318,7 +3318,10 @@ class CableExtractor:
                     continue
                 matched = 0
                 token = tokens[i]
-                if (par.all_caps or token.capitalized) and self.takeable(par, i):
+                # "de la Rua" after "Fernando de la Rua": a name's particle in lower case
+                if (
+                    par.all_caps or token.capitalized or token.lower in NAME_PARTICLES
+                ) and self.takeable(par, i):
                     for length in range(min(longest[token.lower], len(tokens) - i), 0, -1):
                         words = tuple(par.lowers[i : i + length])
                         if (
@@ -3377,6 +3380,11 @@ class CableExtractor:
             return  # "Mohammed VI" is no "VI"
         surname = words[-1]
         phrases[(surname,)] = None
+        first = len(words) - 1
+        while first > 1 and words[first - 1] in NAME_PARTICLES:
+            first -= 1
+        if first < len(words) - 1:
+            phrases[tuple(words[first:])] = None  # "De Vido" after "Julio De Vido", not "Vido"
         for i in range(1, len(words) - 2):
             if words[i] in NAME_PARTICLES and words[i + 1] not in NAME_PARTICLES:
                 phrases[(words[i + 1],)] = None  # "Padua" after "Antonio de Padua Rodrigues"

@@ -21,7 +21,8 @@ from .tags import tag_info
 # extraction that reads cables already imported otherwise, so that the next import reads them
 # again (a cable stored with an older version counts as changed, whatever its text).
 # 1: double-spaced copies read as their paragraphs.
-READ_VERSION = 1
+# 2: a surname met again keeps the particles of the full name ("De Vido", not "Vido").
+READ_VERSION = 2
 
 LEVELS = ("TOP SECRET", "SECRET", "CONFIDENTIAL", "UNCLASSIFIED")
 REFERENCE_ID = re.compile(r"^(\d{2})([A-Z][A-Z-]*?)(\d+)$")
