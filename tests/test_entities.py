@@ -951,17 +951,20 @@ def test_a_particle_inside_a_given_name_and_surname_joins_them():
 
 def test_a_surname_met_again_keeps_the_particles_of_the_full_name():
     paragraphs = [
-        "Minister of Planning Julio De Vido met Pieter de Gooijer about Theo van Gogh.",
-        "De Vido said that an invitation to De Gooijer stood, as the Van Gogh film showed.",
+        "Minister of Planning Julio De Vido met Pieter de Gooijer and Herman von Hebel about "
+        "Theo van Gogh.",
+        "De Vido said that an invitation to De Gooijer stood, as the Van Gogh film showed; "
+        "Registrar von Hebel agreed.",
     ]
     found = [(m.paragraph_position, m.text, m.key) for m in extract_entities(paragraphs)]
     again = [(text, key) for position, text, key in found if position == 1]
-    assert [text for text, _ in again] == ["De Vido", "De Gooijer", "Van Gogh"]
+    assert [text for text, _ in again] == ["De Vido", "De Gooijer", "Van Gogh", "von Hebel"]
     first = {text: key for position, text, key in found if position == 0}
     assert [key for _, key in again] == [
         first["Julio De Vido"],
         first["Pieter de Gooijer"],
         first["Theo van Gogh"],
+        first["Herman von Hebel"],
     ]
 
 
