@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 
 from django.db import connection, reset_queries
 
+from cables import search
 from cables.facets import refresh_archive_counts
 from cables.sql import session_setting
 
@@ -268,6 +269,7 @@ def _import_paths(paths, workers, report, stdout, quiet) -> Summary:
         with connection.cursor() as cursor:
             cursor.execute("SET statement_timeout = 0")
     defer_indexes()
+    written_through = not search.index_deferred()  # a first import builds the index whole
 
     def chunks():
         """Chunks of documents to parse, with the ones already stored set aside unparsed."""
@@ -316,6 +318,8 @@ def _import_paths(paths, workers, report, stdout, quiet) -> Summary:
         with deferred_indexes_built():
             refresh_tag_counts()
             touched = finish_run()
+        if written_through:
+            search.merge_index(summary.counts[IMPORTED] + summary.counts[UPDATED])
         # The whole archive's facet counts, and a new archive version (a fresh cache of counts)
         # when this run changed something; after the entities, so that no stale count is cached.
         refresh_archive_counts(
