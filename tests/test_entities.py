@@ -968,6 +968,23 @@ def test_a_surname_met_again_keeps_the_particles_of_the_full_name():
     ]
 
 
+def test_a_four_word_name_defined_by_an_acronym_is_a_person():
+    paragraphs = [
+        "Presidential candidate for the Coalition for the Good of All, Andres Manuel Lopez "
+        "Obrador (AMLO), held his first meeting in the Zocalo. AMLO used the venue to speak.",
+        "The Juan Carlos Rey Foundation (JCRF) paid for it, said the JCRF.",
+    ]
+    found = [(m.text, m.kind, m.key) for m in extract_entities(paragraphs)]
+    amlo = [(text, kind, key) for text, kind, key in found if "AMLO" in text or "Obrador" in text]
+    assert [(text, kind) for text, kind, _ in amlo] == [
+        ("Andres Manuel Lopez Obrador", "person"),
+        ("AMLO", "person"),
+        ("AMLO", "person"),
+    ]
+    assert len({key for _, _, key in amlo}) == 1
+    assert ("Juan Carlos Rey Foundation", "organization") in [(t, k) for t, k, _ in found]
+
+
 def test_a_letter_alone_names_no_one():
     text = "Acting U/S Michael Wynne and Deputy U/S Lisa Bronson came; sugar cost Z$1.2 million."
     assert [(m.text, m.kind) for m in extract_entities([text])] == [

@@ -1857,14 +1857,18 @@ class CableExtractor:
                     self.claim(par, k, k + 1, entry[0], name=entry[1], key=entry[2])
 
     def a_person_named(self, par: Paragraph, first: int, last: int) -> bool:
-        """A long form of two or three words that begins with a given name and holds no kind
-        of English is a person's name: "Kim Jong-il (KJI)", not "Odyssey Marine Exploration"."""
+        """A long form that begins with a given name and holds no kind of English is a
+        person's name: of two or three words outside the gazetteer ("Kim Jong-il (KJI)", not
+        "Odyssey Marine Exploration"), or of four that begin with two given names, whose
+        surnames may be places too ("Andres Manuel Lopez Obrador (AMLO)")."""
         tokens = par.tokens[first:last]
-        return (
-            2 <= len(tokens) <= 3
-            and tokens[0].lower in self.gaz.given_names
-            and not any(self.is_english(t.lower) or self.in_gazetteer(t) for t in tokens[1:])
-        )
+        if not 2 <= len(tokens) <= 4 or tokens[0].lower not in self.gaz.given_names:
+            return False
+        if any(self.is_english(t.lower) for t in tokens[1:]):
+            return False
+        if len(tokens) == 4:
+            return tokens[1].lower in self.gaz.given_names
+        return not any(self.in_gazetteer(t) for t in tokens[1:])
 
     def acronym_organizations(self) -> None:
         """An unknown acronym in mixed-case text names an organisation when the cable uses it

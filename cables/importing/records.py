@@ -21,7 +21,9 @@ from .tags import tag_info
 # extraction that reads cables already imported otherwise, so that the next import reads them
 # again (a cable stored with an older version counts as changed, whatever its text).
 # 1: double-spaced copies read as their paragraphs.
-# 2: a surname met again keeps the particles of the full name ("De Vido", not "Vido").
+# 2: a surname met again keeps the particles of the full name ("De Vido", not "Vido"); a
+#    four-word name that an acronym stands for is a person's ("Andres Manuel Lopez Obrador
+#    (AMLO)", an organisation before).
 READ_VERSION = 2
 
 LEVELS = ("TOP SECRET", "SECRET", "CONFIDENTIAL", "UNCLASSIFIED")
