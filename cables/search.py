@@ -402,14 +402,14 @@ MERGED_AFTER_SHARE = 0.1
 
 
 def merge_index(written):
-    """After a run that wrote ``written`` cables through SQLite's FTS5 index (not a first
-    import, which builds it whole): merge the index into one segment when they are a large
-    share of the archive. Written through, the index grows by a segment a batch, and each
-    replaced paragraph leaves a delete marker that every search reads past; FTS5's own merges
-    keep the segments few as the archive grows, not the markers of a run that replaced much of
-    it. At 251,287 cables, after a run that read every cable again (a new parser): 12 segments,
-    and the common word's p95 320 ms; merged (9.5 s), 67 ms."""
-    if not written or backend() != "fts5" or index_deferred():
+    """After a run that wrote ``written`` cables through SQLite's FTS5 index (the caller
+    knows: not a first import, which builds it whole): merge the index into one segment when
+    they are a large share of the archive. Written through, the index grows by a segment a
+    batch, and each replaced paragraph leaves a delete marker that every search reads past;
+    FTS5's own merges keep the segments few as the archive grows, not the markers of a run
+    that replaced much of it. At 251,287 cables, after a run that read every cable again (a
+    new parser): 12 segments, and the common word's p95 320 ms; merged (9.5 s), 67 ms."""
+    if not written or backend() != "fts5":
         return
     if written < MERGED_AFTER_SHARE * Cable.objects.count():
         return
