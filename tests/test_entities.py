@@ -985,6 +985,34 @@ def test_a_four_word_name_defined_by_an_acronym_is_a_person():
     assert ("Juan Carlos Rey Foundation", "organization") in [(t, k) for t, k, _ in found]
 
 
+def test_the_initials_cables_give_well_known_people_are_those_people():
+    # Embassy Buenos Aires and Embassy Rangoon write "CFK" and "ASSK" more often than the
+    # names, and often without defining them: neither is an organisation.
+    paragraphs = [
+        "President Cristina Fernandez de Kirchner (CFK) spoke; Taiana met CFK-aligned deputies.",
+        "CFK's husband Nestor Kirchner ran. Later the NLD said ASSK met DASSK's lawyers; "
+        "ASSK left.",
+        "PRESIDENT CFK CALLED.",
+    ]
+    found = [(m.paragraph_position, m.text, m.kind, m.name) for m in extract_entities(paragraphs)]
+    people = [(p, text, name) for p, text, kind, name in found if kind == "person"]
+    cristina, suu_kyi = "Cristina Fernandez de Kirchner", "Aung San Suu Kyi"
+    assert people == [
+        (0, cristina, cristina),
+        (0, "CFK", cristina),
+        (0, "CFK", cristina),  # the part of "CFK-aligned"
+        (1, "CFK", cristina),
+        (1, "Nestor Kirchner", "Nestor Kirchner"),
+        (1, "ASSK", suu_kyi),
+        (1, "DASSK", suu_kyi),
+        (1, "ASSK", suu_kyi),
+        (2, "CFK", cristina),  # in capitals, the name as listed
+    ]
+    assert [text for _, text, kind, _ in found if kind == "organization"] == ["NLD"]
+    keys = {m.key for m in extract_entities(paragraphs) if m.name == suu_kyi}
+    assert keys == {m.key for m in extract_entities([f"{suu_kyi} spoke."])}
+
+
 def test_a_letter_alone_names_no_one():
     text = "Acting U/S Michael Wynne and Deputy U/S Lisa Bronson came; sugar cost Z$1.2 million."
     assert [(m.text, m.kind) for m in extract_entities([text])] == [

@@ -3449,7 +3449,12 @@ class CableExtractor:
             par = self.paragraphs[c.paragraph]
             start, end = c.span or (par.tokens[c.first].start, par.tokens[c.last - 1].end)
             text = " ".join(par.text[start:end].split())  # "Taylor" of "pro-Taylor"
-            texts[id(c)] = text.title() if par.all_caps or text.isupper() else text
+            listed = self.gaz.acronyms.get(text)
+            if listed and listed[0] == "person":
+                text = listed[1]  # "ASSK", "CFK-aligned": the initials of a listed person
+            elif par.all_caps or text.isupper():
+                text = text.title()
+            texts[id(c)] = text
             parts = name_parts(text)
             if len(parts) > 1 and not (parts[0] in NAME_PARTICLES and text[0].islower()):
                 # a full name; "del Ponte" is a surname

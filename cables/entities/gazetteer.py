@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-from .keys import organization_key, place_key
+from .keys import organization_key, person_key, place_key
 
 DATA = Path(__file__).with_name("data")
 
@@ -290,6 +290,11 @@ def gazetteer() -> Gazetteer:
             gaz.add(name, "organization", canonical, key)
         for acronym in filter(None, acronyms.split("|")):
             gaz.acronyms[acronym] = ("organization", canonical, key)
+
+    # People the cables name by their initials ("ASSK"): their names are found by the rules.
+    for name, acronyms in _rows("people.tsv"):
+        for acronym in acronyms.split("|"):
+            gaz.acronyms[acronym] = ("person", name, person_key(name))
 
     countries = {
         iso: {"name": name, "fips": fips, "capital": capital}

@@ -24,7 +24,8 @@ from .tags import tag_info
 # 2: a surname met again keeps the particles of the full name ("De Vido", not "Vido"); a
 #    four-word name that an acronym stands for is a person's ("Andres Manuel Lopez Obrador
 #    (AMLO)", an organisation before).
-READ_VERSION = 2
+# 3: the initials of a few well-known people name them ("CFK", "ASSK"; data/people.tsv).
+READ_VERSION = 3
 
 LEVELS = ("TOP SECRET", "SECRET", "CONFIDENTIAL", "UNCLASSIFIED")
 REFERENCE_ID = re.compile(r"^(\d{2})([A-Z][A-Z-]*?)(\d+)$")
