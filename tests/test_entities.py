@@ -1013,6 +1013,27 @@ def test_the_initials_cables_give_well_known_people_are_those_people():
     assert keys == {m.key for m in extract_entities([f"{suu_kyi} spoke."])}
 
 
+def test_an_arabic_family_name_after_al_belongs_to_the_person():
+    paragraphs = [
+        "Former Prime Minister Al Sadiq Al Mahdi met Al Jazeera.",
+        "Al Mahdi said so. After Emir Isa bin Salman Al Khalifa, Hamad bin Isa Al Khalifa "
+        "ruled; he chose Khalid bin Ahmed Al Khalifa. Luiz Inacio Lula da Silva's aide met "
+        "Shaikh Ali Salman and President Lula.",
+    ]
+    found = [(m.text, m.kind, m.name) for m in extract_entities(paragraphs)]
+    assert found == [
+        ("Al Sadiq Al Mahdi", "person", "Al Sadiq Al Mahdi"),
+        ("Al Jazeera", "organization", "Al Jazeera"),
+        ("Al Mahdi", "person", "Al Sadiq Al Mahdi"),
+        ("Isa bin Salman Al Khalifa", "person", "Isa bin Salman Al Khalifa"),
+        ("Hamad bin Isa Al Khalifa", "person", "Hamad bin Isa Al Khalifa"),
+        ("Khalid bin Ahmed Al Khalifa", "person", "Khalid bin Ahmed Al Khalifa"),
+        ("Luiz Inacio Lula da Silva", "person", "Luiz Inacio Lula da Silva"),
+        ("Ali Salman", "person", "Ali Salman"),
+        ("Lula", "person", "Luiz Inacio Lula da Silva"),
+    ]
+
+
 def test_a_letter_alone_names_no_one():
     text = "Acting U/S Michael Wynne and Deputy U/S Lisa Bronson came; sugar cost Z$1.2 million."
     assert [(m.text, m.kind) for m in extract_entities([text])] == [

@@ -986,6 +986,7 @@ class CableExtractor:
         # Salvador's is "GOES")
         self.tag_countries: dict[str, str] = {}
         self.named_governments: dict[str, str] | None = None
+        self.titled_arabic_names: set[tuple[str, ...]] | None = None
         for tag in self.tags:
             if tag in self.gaz.fips:
                 country, key = self.gaz.fips[tag]
@@ -1399,6 +1400,12 @@ class CableExtractor:
             k -= 1
         if k == i + 1 or (k == i + 2 and (tokens[i + 1].lower,) in self.gaz.phrases):
             return i + 1
+        if tuple(par.lowers[i:k]) in self.arabic_names_of_titled_people() or (
+            i > 1 and par.lowers[i - 2] in ("bin", "bint", "ibn") and self.adjacent(par, i - 1, i)
+        ):
+            # "Al Mahdi" after "former PM Al Sadiq Al Mahdi", "Hamad bin Isa Al Khalifa": the
+            # family name of a person, found later
+            return i + 1
         text = " ".join(par.text[tokens[i].start : tokens[k - 1].end].split())
         self.claim(par, i, k, "organization", name=text, key=organization_key(text))
         return k
@@ -1465,6 +1472,19 @@ class CableExtractor:
         if acronym:
             return i + 1, acronym
         return None
+
+    def arabic_names_of_titled_people(self) -> set[tuple[str, ...]]:
+        """The words from each "Al" on of the names found after a title ("Al Sadiq Al Mahdi",
+        "Al Mahdi"), lower-cased; read once, when "Al" is first met."""
+        if self.titled_arabic_names is None:
+            self.titled_arabic_names = set()
+            for c in self.candidates:
+                if c.kind == "person" and not c.dropped:
+                    words = self.paragraphs[c.paragraph].lowers[c.first : c.last]
+                    self.titled_arabic_names.update(
+                        tuple(words[j:]) for j, word in enumerate(words) if word == "al"
+                    )
+        return self.titled_arabic_names
 
     def governments_named(self) -> dict[str, str]:
         """Initial -> country of one word, for the "Government of <country>" the cable names
@@ -3030,24 +3050,27 @@ class CableExtractor:
             if par.claimed[first] is not None and (par.all_caps or (t.lower,) in self.gaz.areas):
                 continue
             last = first + 1
-            while last < len(tokens) and last - first < 4 and self.takeable(par, last):
+            particles = 0  # not counted: "Hamad bin Isa Al Khalifa" is four words
+            while last < len(tokens) and last - first - particles < 4 and self.takeable(par, last):
                 w = tokens[last]
                 if not self.name_adjacent(par, last - 1, last) or w.after_skipped:
                     break
                 if (
                     not par.all_caps
-                    and w.text.islower()
+                    and (w.text.islower() or w.text == "Al")  # "Hamad bin Isa Al Khalifa"
                     # "Rio de la Plata": a word that begins a place's longer name
                     and self.gaz.first_words.get(t.lower, 1) == 1
                     and self.particle_in_name(par, last)
                 ):
                     last += 1  # "Catarina de Albuquerque", "Mohammed bin Rashid"
+                    particles += 1
                     continue
                 if not self.name_like(par, w, strict=False) or (
                     w.lower not in given and self.is_english(w.lower)
                 ):
                     break
                 last += 1
+                particles += w.lower in NAME_PARTICLES
                 if w.possessive:
                     break
             while last > first + 1 and (

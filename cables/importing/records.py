@@ -24,7 +24,8 @@ from .tags import tag_info
 # 2: a surname met again keeps the particles of the full name ("De Vido", not "Vido"); a
 #    four-word name that an acronym stands for is a person's ("Andres Manuel Lopez Obrador
 #    (AMLO)", an organisation before).
-# 3: the initials of a few well-known people name them ("CFK", "ASSK"; data/people.tsv).
+# 3: the initials of a few well-known people name them ("CFK", "ASSK"; data/people.tsv);
+#    "Al Mahdi" after "Al Sadiq Al Mahdi" and "Hamad bin Isa Al Khalifa" are people whole.
 READ_VERSION = 3
 
 LEVELS = ("TOP SECRET", "SECRET", "CONFIDENTIAL", "UNCLASSIFIED")
