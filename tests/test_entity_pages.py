@@ -66,6 +66,12 @@ def test_entity_list_by_kind_and_by_name(client, seeds):
     # Another transliteration of the same name finds it through its merge key.
     found = client.get("/entities/?q=Mostafa+Najjar&format=json").json()["results"]
     assert "mustafa-najjar" in [e["slug"] for e in found]
+    # A surname finds the people whose names end in it, whatever their first names.
+    for surname in ("Abiyev", "abiyev"):
+        found = client.get(f"/entities/?q={surname}&format=json").json()["results"]
+        assert "safar-abiyev" in [e["slug"] for e in found]
+    found = client.get("/entities/?kind=place&q=Abiyev&format=json").json()["results"]
+    assert found == []
     data = client.get("/entities/?format=json").json()
     assert data["schema"] == "cable-archive/entities/1"
     assert {k["kind"] for k in data["kinds"]} == {"person", "organization", "place"}

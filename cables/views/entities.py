@@ -12,7 +12,7 @@ from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
-from cables.entities import organization_key, person_key, place_key
+from cables.entities import organization_key, person_key, place_key, surname_of
 from cables.facets import count_list, timeline_json, within_budget
 from cables.models import Cable, Entity, EntityKey, Mention, PortionLevel
 from cables.views.cable import display_edits, linked_html, printable
@@ -69,8 +69,10 @@ def link(path, pairs):
 
 
 def find_by_name(text, entities):
-    """Entities whose name starts with `text` (any case), or whose merge key is the key of
-    `text` ("Mostafa Najjar" finds Mustafa Najjar): range scans on two indexes, no full scan."""
+    """Entities whose name starts with `text` (any case), whose merge key is the key of `text`
+    ("Mostafa Najjar" finds Mustafa Najjar), or, for one word, the people with that surname
+    ("Kirchner" finds Cristina Fernandez de Kirchner and Nestor Kirchner): range scans on
+    three indexes, no full scan."""
     upper = text.upper()
     names = entities.annotate(upper_name=Upper("name"))
     if ord(upper[-1]) < 0x10FFFF:
@@ -85,7 +87,15 @@ def find_by_name(text, entities):
     by_key = entities.filter(
         pk__in=EntityKey.objects.filter(key__in=keys).values("entity_id")
     ).order_by("-cable_count", "name")[:FOUND_LIMIT]
-    found = {entity.pk: entity for entity in [*by_key, *by_name]}
+    by_surname = []
+    surname = surname_of(person_key(text)) if len(text.split()) == 1 else ""
+    if surname:
+        # the condition of the surname index, written as it is, so that both databases use it
+        with_surname = EntityKey.objects.exclude(surname="").filter(surname=surname)
+        by_surname = entities.filter(pk__in=with_surname.values("entity_id")).order_by(
+            "-cable_count", "name"
+        )[:FOUND_LIMIT]
+    found = {entity.pk: entity for entity in [*by_key, *by_surname, *by_name]}
     return sorted(found.values(), key=lambda e: (-e.cable_count, e.name))[:FOUND_LIMIT]
 
 
