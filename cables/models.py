@@ -428,6 +428,34 @@ class EntityKey(models.Model):
         return self.entity.get_absolute_url()
 
 
+class EntityAlias(models.Model):
+    """One way the cables write an entity, in capitals: what the entity search looks up besides
+    the name ("IRGC" for the Islamic Revolutionary Guard Corps, "CFK", "Hizballah"). Rewritten
+    with the entity's aliases whenever its names are refreshed."""
+
+    # No constraint in the database, as for mentions: written by the refresh only, from the ids
+    # it has just read; deletions cascade through Django.
+    entity = models.ForeignKey(
+        Entity, on_delete=models.CASCADE, related_name="+", db_constraint=False, db_index=False
+    )
+    text = models.CharField(max_length=200)
+
+    class Meta:
+        constraints = [
+            # also the index by entity, for the refresh's rewrite
+            models.UniqueConstraint(fields=["entity", "text"], name="entityalias_unique"),
+        ]
+        indexes = [models.Index(fields=["text"], name="entityalias_text_idx")]
+
+    def __str__(self):
+        return f"{self.text} → {self.entity_id}"
+
+
+def alias_texts(aliases):
+    """The capitalised forms of an entity's aliases, each once, as EntityAlias holds them."""
+    return sorted({" ".join(alias.split()).upper()[:200] for alias in aliases} - {""})
+
+
 class EntityCorrection(models.Model):
     """A correction by hand: the mentions of `key` (only those written `alias`, when given)
     belong to `entity`. Stored as data so that every later import applies it again."""

@@ -77,6 +77,34 @@ def test_entity_list_by_kind_and_by_name(client, seeds):
     assert {k["kind"] for k in data["kinds"]} == {"person", "organization", "place"}
 
 
+def test_entity_search_finds_the_ways_the_cables_write_a_name(client, seeds):
+    def found(query, kind=""):
+        data = client.get("/entities/", {"q": query, "kind": kind, "format": "json"}).json()
+        return [entity["slug"] for entity in data["results"]]
+
+    # An acronym the cables define or the lists know, another spelling, a different word order
+    assert found("HDIM") == ["human-dimension-implementation-meeting"]
+    assert "islamic-revolutionary-guard-corps" in found("irgc")
+    assert "islamic-revolutionary-guard-corps" in found("Iranian Revolutionary Guard Corps")
+    assert "ministry-of-foreign-affairs" in found("MFA", kind="organization")
+    assert found("MFA", kind="place") == []
+    page = client.get("/entities/?q=GOAJ").content.decode()
+    assert "Government of Azerbaijan</a>" in page
+
+
+def test_entity_search_follows_a_correction_of_aliases(client, seeds):
+    from cables.importing.entities import merge_entities
+
+    def found(query):
+        data = client.get("/entities/", {"q": query, "format": "json"}).json()
+        return [entity["slug"] for entity in data["results"]]
+
+    assert "osce" not in found("HDIM")
+    osce = Entity.objects.get(name="Organization for Security and Cooperation in Europe")
+    merge_entities([Entity.objects.get(slug="human-dimension-implementation-meeting")], osce)
+    assert found("HDIM") == [osce.slug]
+
+
 def test_merged_entity_redirects(client, seeds):
     from cables.importing.entities import merge_entities
 

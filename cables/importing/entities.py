@@ -26,10 +26,18 @@ from django.db.models import Count
 from django.utils.text import slugify
 
 from cables.entities import fold, resolve_keys, surname_of
-from cables.models import Entity, EntityCorrection, EntityKey, Mention, Tag
+from cables.models import (
+    Entity,
+    EntityAlias,
+    EntityCorrection,
+    EntityKey,
+    Mention,
+    Tag,
+    alias_texts,
+)
 from cables.sql import beside
 
-from .bulk import insert_objects
+from .bulk import insert_objects, insert_rows
 
 KINDS = {"person": Entity.Kind.PERSON, "org": Entity.Kind.ORGANIZATION, "place": Entity.Kind.PLACE}
 REFRESH_BATCH = 500
@@ -365,7 +373,7 @@ def refresh_entities(entity_ids):
         for entity_id, text, name, count in rows:
             spellings[entity_id][spelling(text)] += count
             names[entity_id][spelling(name or text)] += count
-        updates = []
+        updates, new_alias_rows, aliases_changed = [], [], []
         entities = Entity.objects.filter(pk__in=batch).values_list(
             "pk", "name", "kind", "aliases", "name_locked", "mention_count", "cable_count"
         )
@@ -377,6 +385,10 @@ def refresh_entities(entity_ids):
                 new_name = name if locked else display_name(kind, names[pk])[:200]
             else:
                 new_aliases, new_name = aliases, name
+            texts = alias_texts(new_aliases)
+            if texts != alias_texts(aliases or []):
+                aliases_changed.append(pk)
+                new_alias_rows.extend((pk, text) for text in texts)
             if (new_name, new_aliases, *new_counts) != (name, aliases, mention_count, cable_count):
                 updates.append(
                     (
@@ -389,6 +401,9 @@ def refresh_entities(entity_ids):
         if updates:
             with connection.cursor() as cursor:
                 cursor.executemany(update, updates)
+        if aliases_changed:
+            EntityAlias.objects.filter(entity_id__in=aliases_changed).delete()
+            insert_rows(EntityAlias, ["entity_id", "text"], new_alias_rows)
 
 
 # --- Corrections by hand ------------------------------------------------------------------------

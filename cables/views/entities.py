@@ -14,7 +14,15 @@ from django.urls import reverse
 
 from cables.entities import organization_key, person_key, place_key, surname_of
 from cables.facets import count_list, timeline_json, within_budget
-from cables.models import Cable, Entity, EntityKey, Mention, PortionLevel
+from cables.models import (
+    Cable,
+    Entity,
+    EntityAlias,
+    EntityKey,
+    Mention,
+    PortionLevel,
+    alias_texts,
+)
 from cables.views.cable import display_edits, linked_html, printable
 from cables.views.common import iso
 from cables.views.pages import list_query
@@ -69,10 +77,11 @@ def link(path, pairs):
 
 
 def find_by_name(text, entities):
-    """Entities whose name starts with `text` (any case), whose merge key is the key of `text`
-    ("Mostafa Najjar" finds Mustafa Najjar), or, for one word, the people with that surname
-    ("Kirchner" finds Cristina Fernandez de Kirchner and Nestor Kirchner): range scans on
-    three indexes, no full scan."""
+    """Entities whose name starts with `text` (any case), that the cables write as `text`
+    ("IRGC", "CFK", "Hizballah"), whose merge key is the key of `text` ("Mostafa Najjar" finds
+    Mustafa Najjar), or, for one word, the people with that surname ("Kirchner" finds
+    Cristina Fernandez de Kirchner and Nestor Kirchner): scans of four indexes, no full
+    scan."""
     upper = text.upper()
     names = entities.annotate(upper_name=Upper("name"))
     if ord(upper[-1]) < 0x10FFFF:
@@ -95,7 +104,11 @@ def find_by_name(text, entities):
         by_surname = entities.filter(pk__in=with_surname.values("entity_id")).order_by(
             "-cable_count", "name"
         )[:FOUND_LIMIT]
-    found = {entity.pk: entity for entity in [*by_key, *by_surname, *by_name]}
+    written = EntityAlias.objects.filter(text__in=alias_texts([text]))
+    by_alias = entities.filter(pk__in=written.values("entity_id")).order_by("-cable_count", "name")[
+        :FOUND_LIMIT
+    ]
+    found = {entity.pk: entity for entity in [*by_key, *by_alias, *by_surname, *by_name]}
     return sorted(found.values(), key=lambda e: (-e.cable_count, e.name))[:FOUND_LIMIT]
 
 
