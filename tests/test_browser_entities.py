@@ -18,3 +18,16 @@ def test_click_a_name_in_a_cable_to_reach_its_entity(page):
     assert {"06BAKU641", "08BAKU164"} <= set(cables)
     page.locator(".entity-cable a.paragraph-link").first.click()
     page.wait_for_url("**/cables/*/#p*")
+
+
+def test_find_an_organisation_by_the_acronym_the_cables_use(page):
+    import_paths([SEEDS_DIR], workers=1, quiet=True)
+    page.goto("/entities/")
+    page.get_by_label("Find by name").fill("irgc")
+    page.get_by_role("button", name="Find").click()
+    page.wait_for_url("**/entities/?q=irgc")
+    row = page.locator("table tbody tr").first
+    assert row.locator("a").first.inner_text() == "Islamic Revolutionary Guard Corps"
+    assert "IRGC" in row.inner_text()
+    row.locator("a").first.click()
+    page.wait_for_url("**/entities/islamic-revolutionary-guard-corps/")
