@@ -396,6 +396,11 @@ class Entity(models.Model):
     def get_absolute_url(self):
         return reverse("cables:entity", args=[self.slug])
 
+    @property
+    def other_names(self):
+        """The aliases other than the name shown, most frequent first."""
+        return [alias for alias in self.aliases if alias != self.name]
+
 
 class EntityKey(models.Model):
     """Where the mentions of one merge key go: the importer's resolution, kept between runs.

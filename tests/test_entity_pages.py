@@ -90,6 +90,9 @@ def test_entity_search_finds_the_ways_the_cables_write_a_name(client, seeds):
     assert found("MFA", kind="place") == []
     page = client.get("/entities/?q=GOAJ").content.decode()
     assert "Government of Azerbaijan</a>" in page
+    # the other spellings, listed without the name shown
+    page = client.get("/entities/?q=Abiyev").content.decode()
+    assert "<td>Abiyev</td>" in page
 
 
 def test_entity_search_follows_a_correction_of_aliases(client, seeds):

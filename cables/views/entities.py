@@ -296,7 +296,7 @@ def entity_detail(request, slug):
     context = {
         "entity": entity,
         "kind_label": KIND_LABELS.get(entity.kind, entity.kind),
-        "aliases": [alias for alias in entity.aliases if alias != entity.name],
+        "aliases": entity.other_names,
         "tags": tags,
         "cables": page_cables,
         "total": total,
