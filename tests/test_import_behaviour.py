@@ -1,5 +1,6 @@
 """import_cables: idempotent, order-independent, every input accounted for, nothing half-written."""
 
+import contextlib
 import io
 import json
 import os
@@ -10,6 +11,7 @@ import sys
 import tarfile
 import threading
 import time
+from pathlib import Path
 
 import pytest
 from django.db import connection
@@ -254,6 +256,57 @@ def migrate(env):
         capture_output=True,
         check=True,
     )
+
+
+def parser_processes(pid):
+    """The pids of the parser processes an import started (spawned: "spawn_main")."""
+    found = []
+    for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split():
+        with contextlib.suppress(OSError):
+            if b"spawn_main" in Path(f"/proc/{child}/cmdline").read_bytes():
+                found.append(int(child))
+    return found
+
+
+def test_a_parser_process_killed_midway_stops_the_run_with_a_reason(tmp_path):
+    """Killed from outside (out of memory, an operator), a parser process takes the chunk it
+    held with it: the run says so in one line and stops; what it wrote is whole, and the next
+    run finishes the import."""
+    env, drop = separate_database(tmp_path, "parser-killed")
+    try:
+        migrate(env)
+        process = subprocess.Popen(
+            [sys.executable, "manage.py", "import_cables", str(CORPUS_ARCHIVE), "--workers", "2"],
+            cwd=PROJECT_DIR,
+            env={**os.environ, **env},
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            line = process.stdout.readline()
+            if "/1000" in line or not line:
+                break
+        parsers = parser_processes(process.pid)
+        assert len(parsers) == 2
+        os.kill(parsers[0], signal.SIGKILL)
+        _, err = process.communicate(timeout=120)
+        assert process.returncode == 2
+        assert err.strip().splitlines() == [
+            "CommandError: a parser process ended before its work was done (killed, or out of "
+            "memory); the cables written so far are kept: run the import again to go on"
+        ]
+        written = dump(env)
+        assert 0 < len(written[0]) < 1000
+        # every cable written with its paragraphs: no batch half-written
+        assert {row[0] for row in written[1]} == {row[0] for row in written[0]}
+        again = run_command(CORPUS_ARCHIVE, "--quiet", env=env)
+        assert again.returncode == 0, again.stderr
+        assert len(dump(env)[0]) == 1000
+    finally:
+        if drop:
+            drop()
 
 
 def test_an_import_killed_midway_and_run_again_equals_one_clean_run(tmp_path):
@@ -552,6 +605,14 @@ def test_sqlite_builds_the_search_index_beside_the_database_and_copies_it_in(tmp
     with sqlite3.connect(path) as database:
         for fts in ("cables_paragraph_fts", "cables_cable_fts"):
             database.execute(f"INSERT INTO {fts}({fts}) VALUES ('integrity-check')")
+            # built unmerged, then merged once: one segment, what a search reads fastest
+            segments = database.execute(f"SELECT count(DISTINCT segid) FROM {fts}_idx")
+            assert segments.fetchone()[0] == 1, fts
+            # and the archive's own index merges as it grows, as FTS5 does by default
+            settings = database.execute(
+                f"SELECT k FROM {fts}_config WHERE k IN ('automerge', 'crisismerge')"
+            )
+            assert settings.fetchall() == [], fts
         subjects = database.execute(
             "SELECT count(*) FROM cables_cable_fts WHERE cables_cable_fts MATCH 'Iran'"
         ).fetchone()[0]
@@ -585,3 +646,21 @@ def test_sqlite_sorts_at_the_end_on_disk_with_helper_threads(transactional_db, m
     assert import_paths([SEEDS_DIR], workers=1, quiet=True).counts["imported"] == 4
     assert during == [(1, os.cpu_count())]  # 1: FILE
     assert pragmas() == before
+
+
+def test_parser_processes_start_with_their_tables_loaded_and_frozen():
+    """The tables a parser process reads for every cable are loaded before its first one and
+    left out of the garbage collector's rounds, which come less often."""
+    import gc
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    from cables.importing import records
+
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(1, mp_context=context, initializer=records.parser_started) as pool:
+        frozen = pool.submit(gc.get_freeze_count).result()
+        threshold = pool.submit(gc.get_threshold).result()[0]
+    assert frozen > 1000
+    assert threshold == records.PARSER_GC_THRESHOLD
+    assert gc.get_threshold()[0] != records.PARSER_GC_THRESHOLD, "not this process's"

