@@ -258,6 +258,25 @@ def migrate(env):
     )
 
 
+def import_under_way(env):
+    """An import of the corpus with 2 parser processes, once its first progress line shows
+    (they come every few seconds): the process, its stderr still to read."""
+    process = subprocess.Popen(
+        [sys.executable, "manage.py", "import_cables", str(CORPUS_ARCHIVE), "--workers", "2"],
+        cwd=PROJECT_DIR,
+        env={**os.environ, **env},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        line = process.stdout.readline()
+        if "/1000" in line or not line:
+            break
+    return process
+
+
 def parser_processes(pid):
     """The pids of the parser processes an import started (spawned: "spawn_main")."""
     found = []
@@ -275,19 +294,7 @@ def test_a_parser_process_killed_midway_stops_the_run_with_a_reason(tmp_path):
     env, drop = separate_database(tmp_path, "parser-killed")
     try:
         migrate(env)
-        process = subprocess.Popen(
-            [sys.executable, "manage.py", "import_cables", str(CORPUS_ARCHIVE), "--workers", "2"],
-            cwd=PROJECT_DIR,
-            env={**os.environ, **env},
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline:
-            line = process.stdout.readline()
-            if "/1000" in line or not line:
-                break
+        process = import_under_way(env)
         parsers = parser_processes(process.pid)
         assert len(parsers) == 2
         os.kill(parsers[0], signal.SIGKILL)
@@ -316,20 +323,7 @@ def test_an_import_killed_midway_and_run_again_equals_one_clean_run(tmp_path):
     try:
         migrate(killed_env)
         migrate(clean_env)
-        process = subprocess.Popen(
-            [sys.executable, "manage.py", "import_cables", str(CORPUS_ARCHIVE), "--workers", "2"],
-            cwd=PROJECT_DIR,
-            env={**os.environ, **killed_env},
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-        )
-        # Plain progress lines come every few seconds; kill after the first one shows.
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline:
-            line = process.stdout.readline()
-            if "/1000" in line or not line:
-                break
+        process = import_under_way(killed_env)
         # One import at a time: a second one is refused while the first holds the database.
         second = run_command(SEED_641, env=killed_env)
         assert second.returncode == 2
