@@ -12,7 +12,8 @@ class Command(BaseCommand):
     help = (
         "Import cables from files, folders and .tar/.tar.gz/.zip archives holding WikiLeaks "
         "cable pages, cables.csv or plain text. Unchanged cables are skipped; changed ones are "
-        "updated in place. Exit status: 0 all imported, 1 some inputs rejected, 2 usage error."
+        "updated in place. Exit status: 0 all imported, 1 some inputs rejected, 2 usage error, "
+        "another import running or a parser process lost."
     )
 
     def add_arguments(self, parser):
