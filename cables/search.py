@@ -352,7 +352,7 @@ def index_build_file():
 
 
 # While an index is built whole, FTS5 writes a segment each time its buffer of new words
-# fills, and by default merges them again and again as they pile up (every word some five
+# fills, and by default merges them again and again as they pile up (every word several
 # times at the release's size). Left unmerged (up to FTS5's limit of segments, where it merges
 # anyway) and merged once at the end ('optimize', one segment, what searches read fastest):
 # 35.5 s instead of 51.0 s for the paragraphs of 251,287 cables. The settings stay in the
