@@ -121,18 +121,24 @@ def parsed_chunks(chunks, workers):
             yield build_records(documents), extra
         return
     context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(workers, mp_context=context, initializer=parser_started) as pool:
-        pending = collections.deque()
-        for documents, extra in chunks:
-            parcels = [
-                pool.submit(build_records, documents[start : start + PARCEL])
-                for start in range(0, len(documents), PARCEL)
-            ]
-            pending.append((parcels, extra))
-            if len(pending) > CHUNKS_AHEAD:
+    try:
+        with ProcessPoolExecutor(workers, mp_context=context, initializer=parser_started) as pool:
+            pending = collections.deque()
+            for documents, extra in chunks:
+                parcels = [
+                    pool.submit(build_records, documents[start : start + PARCEL])
+                    for start in range(0, len(documents), PARCEL)
+                ]
+                pending.append((parcels, extra))
+                if len(pending) > CHUNKS_AHEAD:
+                    yield _outcomes(*pending.popleft())
+            while pending:
                 yield _outcomes(*pending.popleft())
-        while pending:
-            yield _outcomes(*pending.popleft())
+    except BrokenProcessPool:  # from a result, or from the next submit once it is known
+        raise ParserLost(
+            "a parser process ended before its work was done (killed, or out of memory); "
+            "the cables written so far are kept: run the import again to go on"
+        ) from None
 
 
 class ParserLost(Exception):
@@ -140,13 +146,7 @@ class ParserLost(Exception):
 
 
 def _outcomes(parcels, extra):
-    try:
-        return [outcome for parcel in parcels for outcome in parcel.result()], extra
-    except BrokenProcessPool:
-        raise ParserLost(
-            "a parser process ended before its work was done (killed, or out of memory); "
-            "the cables written so far are kept: run the import again to go on"
-        ) from None
+    return [outcome for parcel in parcels for outcome in parcel.result()], extra
 
 
 # Documents read ahead of the chunks: two chunks' worth.
