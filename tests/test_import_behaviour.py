@@ -565,6 +565,68 @@ def test_entities_are_recounted_whole_in_two_halves_on_postgresql(transactional_
     assert left and all(pk % 2 for pk in left), "the odd half's batch was rolled back"
 
 
+def test_a_recount_of_most_entities_reads_their_mentions_in_one_pass(transactional_db, monkeypatch):
+    """When most of the archive's entities wait to be recounted (a first import), their
+    mentions are read in one pass, in entity order, a batch of entities applied at a time:
+    names, aliases and counts come out as the batch-by-batch lookups give them, the entities
+    left without a mention count none, and a pass that fails leaves every entity pending and
+    every count as it was."""
+    from django.db.models import Count
+
+    from cables.importing import entities
+    from cables.models import Entity, Mention
+
+    import_paths([SEEDS_DIR], workers=1, quiet=True)
+    Mention.objects.filter(cable__reference_id="06BAKU641").delete()  # as a changed cable's
+    every = list(Entity.objects.values_list("pk", flat=True))
+    fields = ("pk", "name", "aliases", "mention_count", "cable_count")
+    UNSET = 999_999  # no count of these cables
+
+    def recount(**share):
+        Entity.objects.update(mention_count=UNSET, cable_count=UNSET, aliases=[])
+        entities.mark_pending(entities.ENTITY_PENDING, "entity_id", every)
+        entities.finish_run()
+        assert entities.pending(entities.ENTITY_PENDING, "entity_id", None) == []
+        return sorted(Entity.objects.values_list(*fields))
+
+    passes = []
+    one_pass = entities.refresh_in_one_pass
+    monkeypatch.setattr(entities, "REFRESH_BATCH", 3)  # many batches, the stream split among them
+    monkeypatch.setattr(entities, "ONE_PASS_SHARE", 2.0)  # never
+    looked_up = recount()
+    monkeypatch.setattr(entities, "ONE_PASS_SHARE", 0.5)
+    monkeypatch.setattr(entities, "refresh_in_one_pass", lambda: passes.append(1) or one_pass())
+    in_one_pass = recount()
+    assert passes == [1]
+    assert in_one_pass == looked_up
+    truth = {
+        row["entity"]: (row["mentions"], row["cables"])
+        for row in Mention.objects.values("entity")
+        .annotate(mentions=Count("pk"), cables=Count("cable", distinct=True))
+        .order_by()
+    }
+    counted = {pk: (mentions, cables) for pk, _, _, mentions, cables in in_one_pass}
+    assert {pk: counts for pk, counts in counted.items() if counts != (0, 0)} == truth
+    assert any(counts == (0, 0) for counts in counted.values()), "the deleted mentions' own"
+
+    applied = []
+
+    def fail_second_batch(batch, cables, groups):
+        applied.append(batch)
+        if len(applied) == 2:
+            raise RuntimeError("recount failed")
+        return apply_counts(batch, cables, groups)
+
+    apply_counts = entities.apply_counts
+    monkeypatch.setattr(entities, "apply_counts", fail_second_batch)
+    entities.mark_pending(entities.ENTITY_PENDING, "entity_id", every)
+    Entity.objects.filter(pk__in=sorted(every)[:3]).update(mention_count=UNSET)  # the first batch
+    with pytest.raises(RuntimeError, match="recount failed"):
+        entities.finish_run()
+    assert len(entities.pending(entities.ENTITY_PENDING, "entity_id", None)) == len(every)
+    assert Entity.objects.filter(mention_count=UNSET).count() == 3, "the first batch rolled back"
+
+
 def test_sqlite_builds_the_search_index_beside_the_database_and_copies_it_in(tmp_path):
     """A first import into an SQLite file builds its FTS5 index in a file beside the database
     while the run recounts, then copies it in: the index is whole, finds what the texts hold,

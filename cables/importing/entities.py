@@ -18,11 +18,14 @@ The extractor (cables.entities, pure Python) gives every mention a merge key. He
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import itertools
 from collections import Counter, defaultdict
 
 from django.db import connection, transaction
 from django.db.models import Count
+from django.db.models.expressions import RawSQL
 from django.utils.text import slugify
 
 from cables.entities import fold, resolve_keys, surname_of
@@ -35,7 +38,7 @@ from cables.models import (
     Tag,
     alias_texts,
 )
-from cables.sql import beside
+from cables.sql import beside, every_row_wanted
 
 from .bulk import insert_objects, insert_rows
 
@@ -240,13 +243,21 @@ def mark_entities_of_cables(cable_ids):
 
 
 def pending(table, column, size, share=(1, 0)):
-    """The first ``size`` values to see to; with ``share`` (parts, part), only those of one
-    part of the values (their remainder by ``parts`` is ``part``)."""
+    """The first ``size`` values to see to (all of them for None), in order; with ``share``
+    (parts, part), only those of one part of the values (their remainder by ``parts`` is
+    ``part``)."""
     parts, part = share
     where = f"WHERE {column} %% {int(parts)} = {int(part)} " if parts > 1 else ""
+    limit = "" if size is None else f" LIMIT {int(size)}"
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {column} FROM {table} {where}ORDER BY {column} LIMIT %s", [size])
+        cursor.execute(f"SELECT {column} FROM {table} {where}ORDER BY {column}{limit}", [])
         return [row[0] for row in cursor.fetchall()]
+
+
+def pending_count(table):
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT COUNT(*) FROM {table}")
+        return cursor.fetchone()[0]
 
 
 def forget_pending(table, column, values):
@@ -261,10 +272,15 @@ def finish_run(index: EntityIndex | None = None):
     """After the last batch: merge surname keys into full names, then refresh every pending
     entity (those of this run, and of a run killed before it). Returns how many changed.
 
-    On PostgreSQL the entities are recounted in two halves, the odd ids on a connection of
-    their own: the server recounts on both cores, where one waited (at the release's size the
-    recounts took 90 s of one core). SQLite writes one transaction at a time: one connection."""
+    When most of the archive's entities wait (a first import, a run that read every cable
+    again), their mentions are read once, in entity order (`refresh_in_one_pass`). Otherwise
+    they are looked up a batch at a time; on PostgreSQL in two halves, the odd ids on a
+    connection of their own, so that the server recounts on both cores. SQLite writes one
+    transaction at a time: one connection."""
     resolve_surnames()
+    waiting = pending_count(ENTITY_PENDING)
+    if waiting > REFRESH_BATCH and waiting >= ONE_PASS_SHARE * Entity.objects.count():
+        return refresh_in_one_pass()
     if connection.vendor != "postgresql" or connection.in_atomic_block:
         return refresh_pending()
     other = []
@@ -285,6 +301,68 @@ def refresh_pending(share=(1, 0)):
             forget_pending(ENTITY_PENDING, "entity_id", batch)
         refreshed += len(batch)
     return refreshed
+
+
+# From this share of the archive's entities pending, the recount reads all their mentions in
+# one pass. Batch by batch, each batch's mentions were found through the entity index and
+# read row by row (on SQLite), or the whole table was scanned for each batch (on PostgreSQL,
+# for the batches holding the most named entities). At 251,287 generated cables, recounting
+# all 6,806 entities took 34.2 s on SQLite and 24.6 s on PostgreSQL that way.
+ONE_PASS_SHARE = 0.5
+
+
+def refresh_in_one_pass():
+    """Refresh every pending entity from two passes over the mentions, in one transaction:
+    the cables each entity is named in, and its mentions grouped by spelling, the second read
+    as a stream in entity order and applied a batch of entities at a time. On PostgreSQL the
+    first runs on a connection of its own meanwhile. A run stopped inside leaves them all
+    pending. Returns how many."""
+    ids = pending(ENTITY_PENDING, "entity_id", None)
+    waiting = RawSQL(f"SELECT entity_id FROM {ENTITY_PENDING}", [])
+    mentions = Mention.objects.filter(entity_id__in=waiting)
+    cables = {}
+    if connection.vendor == "postgresql" and not connection.in_atomic_block:
+        wait = beside(lambda: cables.update(cable_counts(mentions)))
+    else:
+        cables.update(cable_counts(mentions))
+        wait = dict  # nothing to wait for
+    try:
+        with transaction.atomic(), every_row_wanted(), connection.chunked_cursor() as cursor:
+            cursor.execute(one_pass_groups())
+            groups = itertools.chain.from_iterable(
+                iter(lambda: cursor.fetchmany(ONE_PASS_FETCH), [])
+            )
+            row = next(groups, None)  # the database has grouped them all by now
+            wait()
+            for batch in chunks(ids, REFRESH_BATCH):
+                rows = []
+                while row is not None and row[0] <= batch[-1]:
+                    rows.append(row)
+                    row = next(groups, None)
+                apply_counts(batch, cables, rows)
+            forget_pending(ENTITY_PENDING, "entity_id", ids)
+    except BaseException:
+        with contextlib.suppress(Exception):  # not left running; the pass's error is raised
+            wait()
+        raise
+    return len(ids)
+
+
+# Spelling groups fetched at a time in a pass over every mention.
+ONE_PASS_FETCH = 5000
+
+
+def one_pass_groups():
+    """The spelling groups of the pending entities' mentions, in entity order, from the table
+    read in its own order and sorted: SQLite would otherwise walk the entity index and read
+    every mention where it lies (at 251,287 cables, 16.0 s against 7.5)."""
+    table = Mention._meta.db_table
+    not_indexed = " NOT INDEXED" if connection.vendor == "sqlite" else ""
+    return (
+        f"SELECT entity_id, text, name, COUNT(*) FROM {table}{not_indexed} "
+        f"WHERE entity_id IN (SELECT entity_id FROM {ENTITY_PENDING}) "
+        "GROUP BY entity_id, text, name ORDER BY entity_id"
+    )
 
 
 def resolve_surnames():
@@ -348,62 +426,72 @@ def refresh_entities(entity_ids):
     """Counts, aliases and (unless locked) names of these entities, 500 at a time: two GROUP BY
     queries on the mention indexes and one executemany UPDATE per batch."""
     entity_ids = sorted(entity_id for entity_id in entity_ids if entity_id is not None)
+    for batch in chunks(entity_ids, REFRESH_BATCH):
+        mentions = Mention.objects.filter(entity_id__in=batch)
+        apply_counts(batch, cable_counts(mentions), spelling_groups(mentions))
+
+
+def cable_counts(mentions):
+    """{entity id: the number of cables naming it} over these mentions."""
+    return dict(
+        mentions.values("entity_id")
+        .annotate(cables=Count("cable_id", distinct=True))
+        .order_by()
+        .values_list("entity_id", "cables")
+    )
+
+
+def spelling_groups(mentions):
+    """(entity id, text, name, how many) of these mentions: their count and spellings."""
+    return mentions.values_list("entity_id", "text", "name").annotate(n=Count("*")).order_by()
+
+
+def apply_counts(batch, cables, groups):
+    """Write the names, aliases and counts of the entities of ``batch`` (ids) from their
+    ``cables`` counts and their mentions' spelling ``groups``, where they changed: one
+    executemany UPDATE, and their alias rows anew where the aliases changed."""
     aliases_field = Entity._meta.get_field("aliases")
     table = connection.ops.quote_name(Entity._meta.db_table)
     update = (
         f"UPDATE {table} SET name = %s, aliases = %s, mention_count = %s, cable_count = %s "
         "WHERE id = %s"
     )
-    for batch in chunks(entity_ids, REFRESH_BATCH):
-        counts = {
-            entity_id: (mentions, cables)
-            for entity_id, mentions, cables in Mention.objects.filter(entity_id__in=batch)
-            .values("entity_id")
-            .annotate(n=Count("pk"), cables=Count("cable_id", distinct=True))
-            .order_by()
-            .values_list("entity_id", "n", "cables")
-        }
-        spellings, names = defaultdict(Counter), defaultdict(Counter)
-        rows = (
-            Mention.objects.filter(entity_id__in=batch)
-            .values_list("entity_id", "text", "name")
-            .annotate(n=Count("pk"))
-            .order_by()
-        )
-        for entity_id, text, name, count in rows:
-            spellings[entity_id][spelling(text)] += count
-            names[entity_id][spelling(name or text)] += count
-        updates, new_alias_rows, aliases_changed = [], [], []
-        entities = Entity.objects.filter(pk__in=batch).values_list(
-            "pk", "name", "kind", "aliases", "name_locked", "mention_count", "cable_count"
-        )
-        for pk, name, kind, aliases, locked, mention_count, cable_count in entities:
-            new_counts = counts.get(pk, (0, 0))
-            if pk in spellings:
-                ranked = sorted(spellings[pk].items(), key=lambda item: (-item[1], item[0]))
-                new_aliases = [text for text, _ in ranked][:MAX_ALIASES]
-                new_name = name if locked else display_name(kind, names[pk])[:200]
-            else:
-                new_aliases, new_name = aliases, name
-            texts = alias_texts(new_aliases)
-            if texts != alias_texts(aliases or []):
-                aliases_changed.append(pk)
-                new_alias_rows.extend((pk, text) for text in texts)
-            if (new_name, new_aliases, *new_counts) != (name, aliases, mention_count, cable_count):
-                updates.append(
-                    (
-                        new_name,
-                        aliases_field.get_db_prep_save(new_aliases, connection),
-                        *new_counts,
-                        pk,
-                    )
+    spellings, names, mentioned = defaultdict(Counter), defaultdict(Counter), Counter()
+    for entity_id, text, name, count in groups:
+        spellings[entity_id][spelling(text)] += count
+        names[entity_id][spelling(name or text)] += count
+        mentioned[entity_id] += count
+    updates, new_alias_rows, aliases_changed = [], [], []
+    entities = Entity.objects.filter(pk__in=batch).values_list(
+        "pk", "name", "kind", "aliases", "name_locked", "mention_count", "cable_count"
+    )
+    for pk, name, kind, aliases, locked, mention_count, cable_count in entities:
+        new_counts = (mentioned[pk], cables.get(pk, 0))
+        if pk in spellings:
+            ranked = sorted(spellings[pk].items(), key=lambda item: (-item[1], item[0]))
+            new_aliases = [text for text, _ in ranked][:MAX_ALIASES]
+            new_name = name if locked else display_name(kind, names[pk])[:200]
+        else:
+            new_aliases, new_name = aliases, name
+        texts = alias_texts(new_aliases)
+        if texts != alias_texts(aliases or []):
+            aliases_changed.append(pk)
+            new_alias_rows.extend((pk, text) for text in texts)
+        if (new_name, new_aliases, *new_counts) != (name, aliases, mention_count, cable_count):
+            updates.append(
+                (
+                    new_name,
+                    aliases_field.get_db_prep_save(new_aliases, connection),
+                    *new_counts,
+                    pk,
                 )
-        if updates:
-            with connection.cursor() as cursor:
-                cursor.executemany(update, updates)
-        if aliases_changed:
-            EntityAlias.objects.filter(entity_id__in=aliases_changed).delete()
-            insert_rows(EntityAlias, ["entity_id", "text"], new_alias_rows)
+            )
+    if updates:
+        with connection.cursor() as cursor:
+            cursor.executemany(update, updates)
+    if aliases_changed:
+        EntityAlias.objects.filter(entity_id__in=aliases_changed).delete()
+        insert_rows(EntityAlias, ["entity_id", "text"], new_alias_rows)
 
 
 # --- Corrections by hand ------------------------------------------------------------------------
