@@ -38,7 +38,7 @@ from cables.models import (
     Tag,
     alias_texts,
 )
-from cables.sql import beside, every_row_wanted
+from cables.sql import beside, every_row_wanted, session_setting
 
 from .bulk import insert_objects, insert_rows
 
@@ -322,7 +322,12 @@ def refresh_in_one_pass():
     mentions = Mention.objects.filter(entity_id__in=waiting)
     cables = {}
     if connection.vendor == "postgresql" and not connection.in_atomic_block:
-        wait = beside(lambda: cables.update(cable_counts(mentions)))
+
+        def count_cables():
+            with table_read_whole():
+                cables.update(cable_counts(mentions))
+
+        wait = beside(count_cables)
     else:
         cables.update(cable_counts(mentions))
         wait = dict  # nothing to wait for
@@ -346,6 +351,24 @@ def refresh_in_one_pass():
             wait()
         raise
     return len(ids)
+
+
+@contextlib.contextmanager
+def table_read_whole():
+    """PostgreSQL reads the mention table itself, not its entity index, and sorts in memory,
+    for this connection. After an import the index's rows are not yet marked visible to all
+    (VACUUM comes later), so an index-only scan reads every row in the table too, in index
+    order: at 251,287 cables, the cables of every entity took 18.2 s that way, 8.1 s from
+    the table."""
+    with contextlib.ExitStack() as stack:
+        for scan in ("enable_indexscan", "enable_indexonlyscan", "enable_bitmapscan"):
+            stack.enter_context(session_setting(scan, "off"))
+        stack.enter_context(session_setting("work_mem", f"'{SORT_MEMORY}'"))
+        yield
+
+
+# Memory for PostgreSQL to sort the mentions in, when counting every entity's cables.
+SORT_MEMORY = "256MB"
 
 
 # Spelling groups fetched at a time in a pass over every mention.
