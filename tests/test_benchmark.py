@@ -7,6 +7,7 @@ import os
 import sqlite3
 import subprocess
 import sys
+from pathlib import Path
 
 import psycopg
 import pytest
@@ -192,6 +193,50 @@ def test_serve_only_times_an_imported_database_and_leaves_it_as_it_was(tmp_path)
 def test_serve_only_says_what_is_missing(arguments, message):
     with pytest.raises(CommandError, match=message):
         call_command("benchmark", *arguments)
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (["--parse-only"], "--parse-only times the real pages of /nowhere/pages.tar.gz"),
+        (["--cables", "10"], "a generated corpus recombines the real pages of /nowhere"),
+    ],
+)
+def test_benchmark_says_where_the_real_pages_are_missing(arguments, message, monkeypatch):
+    from cables.benchmarking import runner
+
+    monkeypatch.setattr(runner, "DONOR_ARCHIVE", Path("/nowhere/pages.tar.gz"))
+    with pytest.raises(CommandError, match=message):
+        call_command("benchmark", *arguments)
+
+
+def test_a_corpus_of_ones_own_is_measured_without_the_real_pages(tmp_path, monkeypatch):
+    """From a checkout without ../shared/corpus, a --corpus run says the parse speed was not
+    measured, in its log, its table and its JSON, and times the import as usual."""
+    from cables.benchmarking import runner
+
+    corpus = tmp_path / "corpus"
+    generate_corpus(corpus, cables=20, seed=3, formats=("html",))
+    monkeypatch.setattr(runner, "DONOR_ARCHIVE", tmp_path / "no-pages.tar.gz")
+    output = tmp_path / "results.json"
+    call_command(
+        "benchmark",
+        corpus=str(corpus),
+        databases="sqlite",
+        requests=1,
+        seconds_per_url=2,
+        workers=1,
+        output=str(output),
+        stdout=(printed := io.StringIO()),
+        stderr=(logged := io.StringIO()),
+    )
+    assert f"parse: not measured, no real pages at {tmp_path / 'no-pages.tar.gz'}" in (
+        printed.getvalue()
+    )
+    assert "parse speed: not measured" in logged.getvalue()
+    results = json.loads(output.read_text())
+    assert results["parse"] == {"archive": str(tmp_path / "no-pages.tar.gz"), "missing": True}
+    assert results["databases"]["sqlite"]["import"]["counts"]["imported"] == 20
 
 
 def test_benchmark_never_drops_a_database_it_did_not_create(tmp_path):

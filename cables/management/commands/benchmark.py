@@ -11,6 +11,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from cables.benchmarking import runner
 from cables.benchmarking.runner import (
     BENCH_DATABASE,
     DEFAULT_POSTGRES_URL,
@@ -157,6 +158,14 @@ class Command(BaseCommand):
             raise CommandError(f"no such corpus: {corpus}")
         if options["cables"] < 1:
             raise CommandError("--cables must be at least 1")
+        if not (corpus and not options["parse_only"]) and not runner.DONOR_ARCHIVE.exists():
+            needs = (
+                "--parse-only times" if options["parse_only"] else "a generated corpus recombines"
+            )
+            raise CommandError(
+                f"{needs} the real pages of {runner.DONOR_ARCHIVE}, which are not there: "
+                "run from a checkout beside ../shared/corpus, or give --corpus"
+            )
         try:
             return self.run(options, databases, corpus)
         except DatabaseExists as error:
