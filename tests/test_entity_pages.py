@@ -95,6 +95,19 @@ def test_entity_search_finds_the_ways_the_cables_write_a_name(client, seeds):
     assert "<td>Abiyev</td>" in page
 
 
+def test_the_headers_cable_search_starts_empty_on_an_entity_search(client, seeds):
+    """On /entities/ q names entities: its own box keeps it, the header's box (a search of the
+    cables) does not offer it as a cable search; on the cable list the header keeps the search."""
+    import re
+
+    def boxes(url):
+        page = client.get(url).content.decode()
+        return dict(re.findall(r'<input id="(site-q|entity-q|list-q)"[^>]*value="([^"]*)"', page))
+
+    assert boxes("/entities/?q=Abiyev") == {"site-q": "", "entity-q": "Abiyev"}
+    assert boxes("/cables/?q=Abiyev") == {"site-q": "Abiyev", "list-q": "Abiyev"}
+
+
 def test_entity_search_follows_a_correction_of_aliases(client, seeds):
     from cables.importing.entities import merge_entities
 
