@@ -158,7 +158,8 @@ class Command(BaseCommand):
             raise CommandError(f"no such corpus: {corpus}")
         if options["cables"] < 1:
             raise CommandError("--cables must be at least 1")
-        if not (corpus and not options["parse_only"]) and not runner.DONOR_ARCHIVE.exists():
+        needs_real_pages = options["parse_only"] or not corpus
+        if needs_real_pages and not runner.DONOR_ARCHIVE.exists():
             needs = (
                 "--parse-only times" if options["parse_only"] else "a generated corpus recombines"
             )
