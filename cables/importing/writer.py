@@ -25,7 +25,7 @@ from cables.models import (
 )
 
 from .bulk import insert_objects, insert_rows
-from .entities import EntityIndex, mark_entities_of_cables
+from .entities import ENTITY_PENDING, EntityIndex, mark_entities_of_cables, mark_pending
 from .records import READ_VERSION, CableRecord
 
 IMPORTED, UPDATED, UNCHANGED, REJECTED = "imported", "updated", "unchanged", "rejected"
@@ -311,7 +311,8 @@ class BatchWriter:
                     )
                 )
         insert_rows(Mention, MENTION_COLUMNS, rows)
-        mark_entities_of_cables(cable_ids.values())
+        # The entities they name, from the rows rather than read back from the table.
+        mark_pending(ENTITY_PENDING, "entity_id", {row[0] for row in rows})
         index.link_places(places)
 
     @staticmethod
