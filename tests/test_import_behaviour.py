@@ -400,10 +400,16 @@ def test_postgresql_import_leaves_statistics_and_a_visibility_map(tmp_path):
             rows = dict(
                 db.execute(
                     "SELECT relname, (reltuples > 0 AND relallvisible = relpages) FROM pg_class "
-                    "WHERE relname IN ('cables_cable', 'cables_paragraph', 'cables_cabletag')"
+                    "WHERE relname IN ('cables_cable', 'cables_paragraph', 'cables_cabletag', "
+                    "'cables_mention')"
                 ).fetchall()
             )
-        assert rows == {"cables_cable": True, "cables_paragraph": True, "cables_cabletag": True}
+        assert rows == {
+            "cables_cable": True,
+            "cables_paragraph": True,
+            "cables_cabletag": True,
+            "cables_mention": True,
+        }
     finally:
         drop()
 
