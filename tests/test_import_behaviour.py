@@ -414,6 +414,37 @@ def test_postgresql_import_leaves_statistics_and_a_visibility_map(tmp_path):
         drop()
 
 
+def test_postgresql_import_that_replaced_cables_vacuums_their_old_texts(tmp_path):
+    """A first import's cable bodies are only added, and its VACUUM leaves them be; a run
+    that replaced a cable's text leaves the old one dead, and vacuums it away, even where
+    autovacuum is off."""
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL's VACUUM")
+    import psycopg
+
+    long_seed = SEEDS_DIR / "002_15ace6ba4405faed.txt"
+    edited = tmp_path / "edited"
+    edited.mkdir()
+    env, drop = separate_database(tmp_path, "rewritten")
+    try:
+        migrate(env)
+        assert run_command(long_seed, "--quiet", env=env).returncode == 0
+        text = long_seed.read_text()
+        (edited / long_seed.name).write_text(text.replace("SUMMARY:", "SUMMARY: NOTE ADDED.", 1))
+        again = run_command(edited, env=env)
+        assert again.returncode == 0 and "1 updated" in again.stdout
+        with psycopg.connect(env["DATABASE_URL"].replace("postgres://", "postgresql://")) as db:
+            pages, visible = db.execute(
+                "SELECT pg_relation_size(oid) / current_setting('block_size')::int, "
+                "relallvisible FROM pg_class WHERE oid = "
+                "(SELECT reltoastrelid FROM pg_class WHERE relname = 'cables_cable')"
+            ).fetchone()
+        assert pages > 0  # the bodies are stored out of line
+        assert visible == pages
+    finally:
+        drop()
+
+
 def test_postgresql_statistics_are_kept_while_the_archive_doubles(db):
     """A batch's look-ups read the whole table without them (autovacuum may be off)."""
     if connection.vendor != "postgresql":

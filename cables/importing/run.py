@@ -350,7 +350,8 @@ def _import_paths(paths, workers, report, stdout, quiet) -> Summary:
         # The whole archive's facet counts, and a new archive version (a fresh cache of counts)
         # when this run changed something; after the entities, so that no stale count is cached.
         refresh_archive_counts(
-            changed=bool(summary.counts[IMPORTED] or summary.counts[UPDATED] or touched)
+            changed=bool(summary.counts[IMPORTED] or summary.counts[UPDATED] or touched),
+            rewritten=bool(summary.counts[UPDATED]),
         )
     summary.seconds = time.monotonic() - started
     progress.update(summary.total, final=True)
