@@ -326,6 +326,35 @@ def test_a_parser_process_killed_midway_stops_the_run_with_a_reason(tmp_path):
             drop()
 
 
+def test_a_parser_killed_halfway_through_sending_its_outcomes_stops_the_run():
+    """A parcel's outcomes are larger than a pipe holds: a parser killed while it writes them
+    leaves half a message behind. The run must still end with ParserLost, not wait for the rest
+    of the message for ever (as concurrent.futures' ProcessPoolExecutor does), and the parcels
+    parsed before it keep their outcomes."""
+    from cables.importing.parsers import ParserLost, ParserProcesses
+    from tests import worker_doubles
+
+    got, raised = [], []
+
+    def run():
+        try:
+            with ParserProcesses(2, worker_doubles.echo_or_die) as parsers:
+                parcels = [parsers.parse([f"document {number}"]) for number in range(6)]
+                parcels.append(parsers.parse([worker_doubles.DIE]))
+                parcels += [parsers.parse([f"document {number}"]) for number in range(6, 40)]
+                for parcel in parcels:
+                    got.extend(parcel.outcomes())
+        except Exception as error:
+            raised.append(error)
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    thread.join(60)
+    assert not thread.is_alive(), "the run waits for ever for the killed parser's outcomes"
+    assert len(raised) == 1 and isinstance(raised[0], ParserLost), raised
+    assert got == [f"document {number}" for number in range(6)]
+
+
 def test_an_import_killed_midway_and_run_again_equals_one_clean_run(tmp_path):
     """The killed run's lock goes with it: the next run takes the database and finishes."""
     killed_env, drop_killed = separate_database(tmp_path, "killed")

@@ -11,15 +11,12 @@ import contextlib
 import fcntl
 import itertools
 import json
-import multiprocessing
 import os
 import queue
 import sys
 import threading
 import time
 from collections import Counter
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 
 from django.db import connection, reset_queries
@@ -30,6 +27,7 @@ from cables.sql import session_setting
 
 from .entities import finish_run
 from .indexes import defer_indexes, deferred_indexes_built
+from .parsers import ParserProcesses
 from .readers import count_inputs, read_documents
 from .records import build_records, parser_started
 from .writer import (
@@ -106,47 +104,30 @@ CHUNKS_AHEAD = 2
 PARCEL = 8
 
 
-def parsed_chunks(chunks, workers):
+def parsed_chunks(chunks, workers, parse=build_records, started=parser_started):
     """For each (documents to parse, extra) pair, yields (outcomes, extra); the next chunks
-    parse in the worker processes while the caller writes the current one.
-
-    A ProcessPoolExecutor, not multiprocessing's Pool: the Pool's thread that watches its
-    workers also wakes on every result waiting in the pipe and spins until the thread that
-    reads results has taken it, 3.5 s of the main process's 31 s of CPU at 20,000 cables, and
-    the lock it takes is the one the writing thread needs. The executor's one thread waits
-    for a result and reads it. A worker that dies ends the run with an error, where the Pool
-    waited for its results for ever."""
+    parse in the worker processes while the caller writes the current one. A worker that dies
+    ends the run with ParserLost (cables.importing.parsers says why not ProcessPoolExecutor)."""
     if workers <= 1:
         for documents, extra in chunks:
-            yield build_records(documents), extra
+            yield parse(documents), extra
         return
-    context = multiprocessing.get_context("spawn")
-    try:
-        with ProcessPoolExecutor(workers, mp_context=context, initializer=parser_started) as pool:
-            pending = collections.deque()
-            for documents, extra in chunks:
-                parcels = [
-                    pool.submit(build_records, documents[start : start + PARCEL])
-                    for start in range(0, len(documents), PARCEL)
-                ]
-                pending.append((parcels, extra))
-                if len(pending) > CHUNKS_AHEAD:
-                    yield _outcomes(*pending.popleft())
-            while pending:
+    with ParserProcesses(workers, parse, started) as parsers:
+        pending = collections.deque()
+        for documents, extra in chunks:
+            parcels = [
+                parsers.parse(documents[start : start + PARCEL])
+                for start in range(0, len(documents), PARCEL)
+            ]
+            pending.append((parcels, extra))
+            if len(pending) > CHUNKS_AHEAD:
                 yield _outcomes(*pending.popleft())
-    except BrokenProcessPool:  # from a result, or from the next submit once it is known
-        raise ParserLost(
-            "a parser process ended before its work was done (killed, or out of memory); "
-            "the cables written so far are kept: run the import again to go on"
-        ) from None
-
-
-class ParserLost(Exception):
-    """A parser process ended before its work was done."""
+        while pending:
+            yield _outcomes(*pending.popleft())
 
 
 def _outcomes(parcels, extra):
-    return [outcome for parcel in parcels for outcome in parcel.result()], extra
+    return [outcome for parcel in parcels for outcome in parcel.outcomes()], extra
 
 
 # Documents read ahead of the chunks: two chunks' worth.

@@ -5,7 +5,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from cables.importing.run import ImportRunning, ParserLost, import_paths
+from cables.importing.parsers import ParserLost
+from cables.importing.run import ImportRunning, import_paths
 
 
 class Command(BaseCommand):
