@@ -784,15 +784,13 @@ def test_parser_processes_start_with_their_tables_loaded_and_frozen():
     """The tables a parser process reads for every cable are loaded before its first one and
     left out of the garbage collector's rounds, which come less often."""
     import gc
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
 
     from cables.importing import records
+    from cables.importing.parsers import ParserProcesses
+    from tests import worker_doubles
 
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(1, mp_context=context, initializer=records.parser_started) as pool:
-        frozen = pool.submit(gc.get_freeze_count).result()
-        threshold = pool.submit(gc.get_threshold).result()[0]
+    with ParserProcesses(1, worker_doubles.collector_state, records.parser_started) as parsers:
+        frozen, threshold = parsers.parse([]).outcomes()
     assert frozen > 1000
     assert threshold == records.PARSER_GC_THRESHOLD
     assert gc.get_threshold()[0] != records.PARSER_GC_THRESHOLD, "not this process's"

@@ -1,6 +1,7 @@
 """Stand-ins for the parser in parser processes, for the tests of a worker that dies midway.
 Importable in a spawned process: no Django here."""
 
+import gc
 import os
 import signal
 import struct
@@ -21,3 +22,9 @@ def echo_or_die(documents):
     announced = 1_000_000
     os.write(frame.f_locals["connection"].fileno(), struct.pack("!i", announced) + b"\x80" * 999)
     os.kill(os.getpid(), signal.SIGKILL)
+
+
+def collector_state(documents):
+    """The garbage collector's frozen objects and its youngest round's threshold, as the
+    parser process sees them."""
+    return [gc.get_freeze_count(), gc.get_threshold()[0]]
