@@ -1,7 +1,8 @@
 """The import pipeline: read inputs, parse them in worker processes, write them in batches.
 
-Reading streams (one document at a time, whatever the size of the input), parsing runs in a
-pool of processes one chunk ahead of the writer, and every input ends with one outcome.
+Reading streams (one document at a time, whatever the size of the input), parsing runs in
+parser processes (`parsers`) two chunks ahead of the writer, and every input ends with one
+outcome.
 """
 
 from __future__ import annotations
