@@ -42,21 +42,24 @@ LOST = (
 )
 
 
+def described(error):
+    """An exception with its traceback, as text: what crosses between the processes."""
+    return "".join(traceback.format_exception(error))
+
+
 def serve(connection, parse, started):
-    """A parser process: parses each parcel received until told to stop (None)."""
-    try:
+    """A parser process: parses each parcel received until told to stop (None). When the
+    importing process goes away or the run is interrupted, it just ends: the importing process
+    says what happened."""
+    with connection, contextlib.suppress(EOFError, OSError, KeyboardInterrupt):
         if started is not None:
             started()
         while (parcel := connection.recv()) is not None:
             try:
                 answer = (True, parse(parcel))
             except Exception as error:  # sent back, raised in the importing process
-                answer = (False, "".join(traceback.format_exception(error)))
+                answer = (False, described(error))
             connection.send(answer)
-    except (EOFError, OSError, KeyboardInterrupt):
-        pass  # the importing process went away or was interrupted: it reports what happened
-    finally:
-        connection.close()
 
 
 class Parcel:
@@ -109,9 +112,7 @@ class Worker:
             self.slots.acquire()
             parcel = self.todo.get()
             if parcel is None:
-                with self.lock:
-                    lost = self.lost
-                if not lost:
+                if not self.lost:
                     with contextlib.suppress(OSError):  # it died after its last parcel
                         self.connection.send(None)
                 return
@@ -126,7 +127,7 @@ class Worker:
             except OSError:
                 self.lose()
             except Exception as error:  # documents that do not pickle: a bug, said as such
-                self.lose(ParserFailed("".join(traceback.format_exception(error))))
+                self.lose(ParserFailed(described(error)))
 
     def take_back(self):
         while True:
@@ -136,7 +137,7 @@ class Worker:
                 self.lose()
                 return
             except Exception as error:  # outcomes that do not unpickle: a bug, said as such
-                self.lose(ParserFailed("".join(traceback.format_exception(error))))
+                self.lose(ParserFailed(described(error)))
                 return
             with self.lock:
                 parcel = self.in_flight.popleft() if self.in_flight else None

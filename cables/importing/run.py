@@ -105,15 +105,15 @@ CHUNKS_AHEAD = 2
 PARCEL = 8
 
 
-def parsed_chunks(chunks, workers, parse=build_records, started=parser_started):
+def parsed_chunks(chunks, workers):
     """For each (documents to parse, extra) pair, yields (outcomes, extra); the next chunks
     parse in the worker processes while the caller writes the current one. A worker that dies
     ends the run with ParserLost (cables.importing.parsers says why not ProcessPoolExecutor)."""
     if workers <= 1:
         for documents, extra in chunks:
-            yield parse(documents), extra
+            yield build_records(documents), extra
         return
-    with ParserProcesses(workers, parse, started) as parsers:
+    with ParserProcesses(workers, build_records, parser_started) as parsers:
         pending = collections.deque()
         for documents, extra in chunks:
             parcels = [
