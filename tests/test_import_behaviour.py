@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
-from cables.importing.run import import_paths, read_ahead
+from cables.importing.run import import_paths, one_import_at_a_time, read_ahead
 from cables.models import Cable, Reference
 from tests.conftest import CORPUS_ARCHIVE, PROJECT_DIR, SEEDS_DIR
 
@@ -291,6 +291,17 @@ def parser_processes(pid):
     return found
 
 
+def assert_whole_batches_then_finished_by_a_rerun(env):
+    """After a run stopped midway: part of the corpus written, every cable with its
+    paragraphs (no batch half-written), and the next run imports the rest."""
+    written = dump(env)
+    assert len(written[0]) < 1000, "the run should have stopped midway"
+    assert {row[0] for row in written[1]} == {row[0] for row in written[0]}
+    again = run_command(CORPUS_ARCHIVE, "--quiet", env=env)
+    assert again.returncode == 0, again.stderr
+    assert len(dump(env)[0]) == 1000
+
+
 def test_a_parser_process_killed_midway_stops_the_run_with_a_reason(tmp_path):
     """Killed from outside (out of memory, an operator), a parser process takes the chunk it
     held with it: the run says so in one line and stops; what it wrote (if anything) is whole,
@@ -314,13 +325,7 @@ def test_a_parser_process_killed_midway_stops_the_run_with_a_reason(tmp_path):
             "CommandError: a parser process ended before its work was done (killed, or out of "
             "memory); the cables written so far are kept: run the import again to go on"
         ]
-        written = dump(env)
-        assert len(written[0]) < 1000
-        # every cable written with its paragraphs: no batch half-written
-        assert {row[0] for row in written[1]} == {row[0] for row in written[0]}
-        again = run_command(CORPUS_ARCHIVE, "--quiet", env=env)
-        assert again.returncode == 0, again.stderr
-        assert len(dump(env)[0]) == 1000
+        assert_whole_batches_then_finished_by_a_rerun(env)
     finally:
         if drop:
             drop()
@@ -388,6 +393,66 @@ def test_an_import_killed_midway_and_run_again_equals_one_clean_run(tmp_path):
         for drop in (drop_killed, drop_clean):
             if drop:
                 drop()
+
+
+def test_ctrl_c_stops_the_import_in_one_line_and_keeps_what_was_written(tmp_path):
+    """Ctrl-C (SIGINT) mid-import: a one-line reason and status 130, no traceback; the batches
+    written before it are whole, the lock is released, and the next run finishes the import."""
+    env, drop = separate_database(tmp_path, "ctrl-c")
+    try:
+        migrate(env)
+        process = import_under_way(env)
+        process.send_signal(signal.SIGINT)
+        _, err = process.communicate(timeout=120)
+        assert process.returncode == 130, err
+        lines = err.strip().splitlines()
+        assert len(lines) == 1, err
+        assert lines[0].startswith("CommandError: interrupted after ")
+        assert lines[0].endswith(
+            "inputs; the cables written so far are kept: run the import again to go on"
+        )
+        assert_whole_batches_then_finished_by_a_rerun(env)
+    finally:
+        if drop:
+            drop()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_interrupt_that_leaves_the_connection_mid_command_still_releases_the_database():
+    """Ctrl-C can cut psycopg off in the middle of a command, and the connection then refuses
+    every query ("another command is already in progress"): undoing the run's session settings
+    and releasing its lock must not replace the interrupt with that error, and the lock must
+    still go, or the next import would be refused until this process ended."""
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL's session lock and settings")
+    import psycopg
+
+    from cables.importing.run import IMPORT_LOCK_KEY, commits_flushed_at_the_end
+
+    LOCK = "SELECT pg_try_advisory_lock(%s)"
+
+    with pytest.raises(KeyboardInterrupt), one_import_at_a_time(), commits_flushed_at_the_end():
+        connection.connection.pgconn.send_query(b"SELECT pg_sleep(60)")
+        raise KeyboardInterrupt
+    settings = connection.settings_dict
+    with psycopg.connect(
+        host=settings["HOST"],
+        port=settings["PORT"] or 5432,
+        user=settings["USER"],
+        dbname=settings["NAME"],
+        autocommit=True,
+    ) as other:
+        # The server ends the closed session's process a moment later, not at once.
+        deadline = time.monotonic() + 10
+        while not (taken := other.execute(LOCK, [IMPORT_LOCK_KEY]).fetchone()[0]):
+            if time.monotonic() > deadline:
+                break
+            time.sleep(0.05)
+        assert taken, "the interrupted run still holds the database"
+        other.execute("SELECT pg_advisory_unlock(%s)", [IMPORT_LOCK_KEY])
+    with connection.cursor() as cursor:  # a new session, with the server's own settings
+        cursor.execute("SHOW synchronous_commit")
+        assert cursor.fetchone()[0] == "on"
 
 
 def test_exit_status_and_messages(tmp_path):

@@ -24,7 +24,7 @@ from django.db import connection, reset_queries
 
 from cables import search
 from cables.facets import refresh_archive_counts
-from cables.sql import session_setting
+from cables.sql import session_setting, undo_on_session
 
 from .entities import finish_run
 from .indexes import defer_indexes, deferred_indexes_built
@@ -189,6 +189,16 @@ class ImportRunning(Exception):
     """Another import is writing to this database."""
 
 
+class ImportInterrupted(Exception):
+    """The run was interrupted (Ctrl-C): the batch being written rolled back, the ones before
+    it are kept, and the next run finishes the rest (the indexes a first import builds at its
+    end, the recounts). ``summary`` holds the inputs accounted for until then."""
+
+    def __init__(self, summary):
+        super().__init__(f"interrupted after {summary.total:,} inputs")
+        self.summary = summary
+
+
 # The key of PostgreSQL's session lock held by a running import (any constant of our own).
 IMPORT_LOCK_KEY = 0x43AB1E
 
@@ -204,11 +214,12 @@ def one_import_at_a_time():
             cursor.execute("SELECT pg_try_advisory_lock(%s)", [IMPORT_LOCK_KEY])
             if not cursor.fetchone()[0]:
                 raise ImportRunning("another import is running on this database")
+        failed = True
         try:
             yield
+            failed = False
         finally:
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_unlock(%s)", [IMPORT_LOCK_KEY])
+            undo_on_session("SELECT pg_advisory_unlock(%s)", [IMPORT_LOCK_KEY], failed=failed)
         return
     name = str(connection.settings_dict["NAME"])
     if name.startswith("file:") or name == ":memory:":  # an in-memory database: this process's
@@ -224,9 +235,13 @@ def one_import_at_a_time():
 
 def import_paths(paths, *, workers=None, report=None, stdout=None, quiet=False) -> Summary:
     """Import every cable found under these paths; returns the counts per outcome.
-    Raises ImportRunning when another import holds the database."""
+    Raises ImportRunning when another import holds the database, ImportInterrupted on Ctrl-C."""
     with one_import_at_a_time():
-        return _import_paths(paths, workers, report, stdout, quiet)
+        summary = Summary()
+        try:
+            return _import_paths(summary, paths, workers, report, stdout, quiet)
+        except KeyboardInterrupt:
+            raise ImportInterrupted(summary) from None
 
 
 @contextlib.contextmanager
@@ -267,10 +282,9 @@ def commits_flushed_at_the_end():
     return session_setting("synchronous_commit", "off")
 
 
-def _import_paths(paths, workers, report, stdout, quiet) -> Summary:
+def _import_paths(summary, paths, workers, report, stdout, quiet) -> Summary:
     stdout = stdout or sys.stdout
     workers = workers or os.cpu_count() or 1
-    summary = Summary()
     progress = Progress(stdout, total=None if quiet else count_inputs(paths), quiet=quiet)
     writer = BatchWriter()
     started = time.monotonic()

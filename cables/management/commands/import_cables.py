@@ -6,7 +6,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from cables.importing.parsers import ParserLost
-from cables.importing.run import ImportRunning, import_paths
+from cables.importing.run import ImportInterrupted, ImportRunning, import_paths
 
 
 class Command(BaseCommand):
@@ -14,7 +14,7 @@ class Command(BaseCommand):
         "Import cables from files, folders and .tar/.tar.gz/.zip archives holding WikiLeaks "
         "cable pages, cables.csv or plain text. Unchanged cables are skipped; changed ones are "
         "updated in place. Exit status: 0 all imported, 1 some inputs rejected, 2 usage error, "
-        "another import running or a parser process lost."
+        "another import running or a parser process lost, 130 interrupted (Ctrl-C)."
     )
 
     def add_arguments(self, parser):
@@ -48,6 +48,11 @@ class Command(BaseCommand):
             raise CommandError(f"{error}; wait for it to end", returncode=2) from None
         except ParserLost as error:
             raise CommandError(str(error), returncode=2) from None
+        except ImportInterrupted as error:
+            raise CommandError(
+                f"{error}; the cables written so far are kept: run the import again to go on",
+                returncode=130,
+            ) from None
         finally:
             if report_file:
                 report_file.close()
