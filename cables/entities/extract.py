@@ -766,7 +766,13 @@ class Candidate:
 # Split on words: [gap, word, gap, word, ..., gap], offsets by adding up the lengths.
 WORD_SPLIT = re.compile(f"({TOKEN.pattern})")
 # The same for ASCII text (most paragraphs), where a letter is [A-Za-z]: a quarter faster.
-ASCII_WORD_SPLIT = re.compile(r"((?:[A-Za-z]\.){2,}|[A-Za-z]+(?:['-][A-Za-z]+)*)")
+# Written to open on its one letter, which the search skips to in C, and to try first what
+# most words are (two letters or more, which no acronym "U.S." can be), then the acronym,
+# then a letter alone: the same words, in 167 µs a cable's paragraphs instead of 290 (as
+# "(?:[A-Za-z]\.){2,}|[A-Za-z]+(?:['-][A-Za-z]+)*", at 3,000 generated cables).
+ASCII_WORD_SPLIT = re.compile(
+    r"([A-Za-z](?:[A-Za-z]+(?:['-][A-Za-z]+)*|(?:\.[A-Za-z])+\.|(?:['-][A-Za-z]+)*))"
+)
 # "O,Neill" and "L,Estrange" are one word, their apostrophe garbled into a comma by the cable
 # system (as in "Howard,s"): O', D' and L' begin names. Only the paragraphs that hold one
 # (0.2%) are split so: the longer pattern cost 2% of the extraction over every paragraph. The

@@ -505,8 +505,13 @@ def parse_reference_id(text: str, year: int | None = None) -> str:
 # E.O. and declassification
 
 _EO = re.compile(r"\bE\s?\.?\s?[O0]\s?\.?\s*(\d{5})\b|\bEO\s+(\d{5})\b", re.I)
+# "\bDECL" written as "D, not after a letter or digit, then ECL": a pattern that opens on one
+# character (a set of two, with the case flag inside) is skipped to by a scan in C, where one
+# that opens on "\b", an alternation or a case-blind letter is tried at every position of the
+# text. The same below for "Classified By" and "REF". At 20,000 generated cables: 64 against
+# 25 µs a cable; 62 against 27 ("Classified By"); 87 against 4 ("REF", one case-aware letter).
 _DECL = re.compile(
-    r"\b(?:DECL(?:ASSIFY)?(?:\s+ON)?|DNG)\b\s*:?\s*(?:[A-Z]{2}\s+)?(?P<v>[^\n]{0,40})", re.I
+    r"[Dd](?<!\w.)(?i:ECL(?:ASSIFY)?(?:\s+ON)?|NG)\b\s*:?\s*(?i:[A-Z]{2}\s+)?(?P<v>[^\n]{0,40})"
 )
 _DATE_MDY = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4}|\d{2})\b")
 _DATE_YMD = re.compile(r"^(\d{4})[/.\-](\d{1,2})[/.\-](\d{1,2})\b")
@@ -663,10 +668,10 @@ def parse_subject(text: str) -> str:
 # ---------------------------------------------------------------------------------------------
 # References
 
+# At the start of a line or after white space: "R" not after anything but white space (_DECL).
 _REF_START = re.compile(
-    r"(?:^|(?<=\s))(?:REF(?:S|TEL|TELS|ERENCES?)?|Ref(?:s|tel)?)\b(?=[^\S\n]*[A-Z]?[^\S\n]*[:.(]|"
-    r"[^\S\n]+(?:\d{2}\s)?[A-Z])",
-    re.M,
+    r"R(?<!\S.)(?:EF(?:S|TEL|TELS|ERENCES?)?|ef(?:s|tel)?)\b(?=[^\S\n]*[A-Z]?[^\S\n]*[:.(]|"
+    r"[^\S\n]+(?:\d{2}\s)?[A-Z])"
 )
 _REF_LABEL = re.compile(
     r"(?:^|(?<=[\s;,]))(?:¶\s*)?(?:REF(?:TEL)?\s+)?\(?(?P<l>[A-Z])(?:[.):]|\s*:)(?=\s)"
@@ -803,7 +808,7 @@ def parse_reference_list(
 # ---------------------------------------------------------------------------------------------
 # Classified By
 
-_CLASSIFIED_BY = re.compile(r"\bClassified\s*by\b\s*:?\s*", re.I)
+_CLASSIFIED_BY = re.compile(r"[Cc](?<!\w.)(?i:lassified\s*by)\b\s*:?\s*")  # "\bClassified" (_DECL)
 _REASONS = re.compile(
     r"[\s,.;:]*(?:\bfor\s+)?\b(?:reasons?|reas\s*ons?|reason\(s\))\b\s*:?\s*|"
     r"[\s,.;:]+(?:for\s+|per\s+)?(?=\b1\.[45]\b)|[\s,.;:]+(?:E\.?O\.?\s*12958)",

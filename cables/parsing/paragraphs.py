@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from .fields import find_banner, normalize_text, signer_line_index
 from .models import ParsedParagraph
@@ -71,7 +72,14 @@ def clean_lines(lines: list[str]) -> list[str | None]:
 
 
 def _marking_parts(marking: str) -> tuple[str, str, list[str]]:
-    """("(S//NF)", "S", ["NF"]) from a printed marking."""
+    """("(S//NF)", "S", ["NF"]) from a printed marking; the list is the caller's own."""
+    printed, level, caveats = _marking_parts_of(marking)
+    return printed, level, list(caveats)
+
+
+# A cable's paragraphs mostly repeat a handful of markings ("(C)", "(SBU)", "(S//NF)").
+@lru_cache(maxsize=4096)
+def _marking_parts_of(marking: str) -> tuple[str, str, tuple[str, ...]]:
     inner = marking.strip()[1:-1].strip().upper()
     inner = re.sub(r"\s*(/{1,2})\s*", r"\1", inner)
     printed = f"({inner})"
@@ -80,11 +88,9 @@ def _marking_parts(marking: str) -> tuple[str, str, list[str]]:
     caveats: list[str] = []
     for tok in tokens[1:]:
         code = _CAVEAT_CODES.get(tok, tok if tok in ("FOUO", "SBU") else "")
-        if code == "FOUO" or code == "SBU":
-            code = code
         if code and code not in caveats:
             caveats.append(code)
-    return printed, level, caveats
+    return printed, level, tuple(caveats)
 
 
 _REF_FIELD = re.compile(r"^\s*REF", re.I)
