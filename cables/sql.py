@@ -52,32 +52,34 @@ def session_setting(name, value):
         return
     with connection.cursor() as cursor:
         cursor.execute(f"SET {name} = {value}")
-    failed = True
+    with undone_after(f"RESET {name}"):
+        yield
+
+
+@contextlib.contextmanager
+def undone_after(sql, params=None):
+    """Runs ``sql``, which undoes what was set on the session for the block, after the block,
+    whatever happens inside. After a block that failed, the connection may not take it:
+    psycopg, interrupted by Ctrl-C at the wrong moment of a query, can leave it in the middle
+    of a command ("another command is already in progress"). Then the connection is closed
+    instead, which ends the session and everything set on it (settings, PostgreSQL's session
+    locks), and the block's own error is the one that goes on, not this one. The command still
+    running is cancelled first: the server notices a closed connection only once its
+    statement ends."""
     try:
         yield
-        failed = False
-    finally:
-        undo_on_session(f"RESET {name}", failed=failed)
-
-
-def undo_on_session(sql, params=None, *, failed):
-    """Runs ``sql``, which undoes what a block set on the session, after the block. After a
-    block that ``failed``, the connection may not take it: psycopg, interrupted by Ctrl-C at
-    the wrong moment of a query, can leave it in the middle of a command ("another command is
-    already in progress"). Then the connection is closed instead, which ends the session and
-    everything set on it (settings, PostgreSQL's session locks), and the block's own error is
-    the one that goes on, not this one. The command still running is cancelled first: the
-    server notices a closed connection only once its statement ends."""
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-    except DatabaseError:
-        if not failed:
-            raise
-        if connection.vendor == "postgresql":
-            with contextlib.suppress(Exception):
-                connection.connection.cancel_safe(timeout=CANCEL_TIMEOUT)
-        connection.close()
+    except BaseException:
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute(sql, params)
+        except DatabaseError:
+            if connection.vendor == "postgresql":
+                with contextlib.suppress(Exception):
+                    connection.connection.cancel_safe(timeout=CANCEL_TIMEOUT)
+            connection.close()
+        raise
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
 
 
 # Seconds to wait for PostgreSQL to take a cancellation, before the connection is closed anyway.

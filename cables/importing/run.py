@@ -24,7 +24,7 @@ from django.db import connection, reset_queries
 
 from cables import search
 from cables.facets import refresh_archive_counts
-from cables.sql import session_setting, undo_on_session
+from cables.sql import session_setting, undone_after
 
 from .entities import finish_run
 from .indexes import defer_indexes, deferred_indexes_built
@@ -214,12 +214,8 @@ def one_import_at_a_time():
             cursor.execute("SELECT pg_try_advisory_lock(%s)", [IMPORT_LOCK_KEY])
             if not cursor.fetchone()[0]:
                 raise ImportRunning("another import is running on this database")
-        failed = True
-        try:
+        with undone_after("SELECT pg_advisory_unlock(%s)", [IMPORT_LOCK_KEY]):
             yield
-            failed = False
-        finally:
-            undo_on_session("SELECT pg_advisory_unlock(%s)", [IMPORT_LOCK_KEY], failed=failed)
         return
     name = str(connection.settings_dict["NAME"])
     if name.startswith("file:") or name == ":memory:":  # an in-memory database: this process's
