@@ -94,6 +94,54 @@ def test_a_surname_alone_joins_the_full_name_in_any_import_order(tmp_path, order
     assert stub is None or (stub.merged_into_id == ilham.pk and stub.cable_count == 0)
 
 
+def import_renamed(tmp_path, name, *replacements):
+    """Imports one seed with Aliyev renamed Qorxmazov (as above), and these replacements."""
+    folder = tmp_path / f"{name}-{len(list(tmp_path.iterdir()))}"
+    folder.mkdir()
+    text = (SEEDS_DIR / name).read_text()
+    for old, new in replacements:
+        assert old in text
+        text = text.replace(old, new)
+    (folder / name).write_text(text.replace("Aliyev", "Qorxmazov"))
+    return import_paths([folder], workers=1, quiet=True)
+
+
+def test_a_surname_met_after_its_full_name_is_written_to_it_at_once(tmp_path, monkeypatch):
+    # The end of the run moves no mention: at the release's size it moved half a million.
+    import cables.importing.run as run
+
+    before_end = []
+
+    def finish_run(*args, **kwargs):
+        alone = Mention.objects.filter(cable__reference_id="08BAKU164", text="Qorxmazov")
+        before_end.append(set(alone.values_list("entity__key", flat=True)))
+        return real_finish_run(*args, **kwargs)
+
+    real_finish_run = run.finish_run
+    import_renamed(tmp_path, FIRST)
+    monkeypatch.setattr(run, "finish_run", finish_run)
+    import_renamed(tmp_path, SECOND)
+    assert before_end == [{"person:ilham qorxmazov"}]
+    assert cables_of("ilham-qorxmazov") == {"06BAKU641", "08BAKU164"}
+    stub = Entity.objects.get(key="person:qorxmazov")
+    assert stub.merged_into == Entity.objects.get(slug="ilham-qorxmazov")
+    assert stub.cable_count == 0
+
+
+def test_a_surname_joined_early_stands_alone_when_a_second_full_name_comes(tmp_path):
+    import_renamed(tmp_path, FIRST)
+    import_renamed(tmp_path, SECOND)
+    # 06BAKU641 again, now naming Heydar Qorxmazov: two full names share the surname.
+    import_renamed(tmp_path, FIRST, ("Ilham Aliyev", "Heydar Aliyev"))
+    alone = Mention.objects.filter(cable__reference_id="08BAKU164", text="Qorxmazov")
+    assert set(alone.values_list("entity__key", flat=True)) == {"person:qorxmazov"}
+    stub = Entity.objects.get(key="person:qorxmazov")
+    assert stub.merged_into is None
+    assert stub.cable_count == 1 and stub.mention_count == alone.count()
+    assert Entity.objects.get(key="person:ilham qorxmazov").cable_count == 0
+    assert cables_of(Entity.objects.get(key="person:heydar qorxmazov").slug) == {"06BAKU641"}
+
+
 def test_reimporting_unchanged_cables_changes_nothing(seeds):
     before = list(Entity.objects.order_by("pk").values_list("pk", "name", "cable_count"))
     mentions = list(Mention.objects.order_by("pk").values_list("pk", flat=True))

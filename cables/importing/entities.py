@@ -6,11 +6,14 @@ The extractor (cables.entities, pure Python) gives every mention a merge key. He
   key, pointing at the entity its mentions belong to, and an `Entity` per key, both created in
   bulk the first time a key is met. Alias corrections apply as mentions are written. Its cache
   of keys is bounded: a run's memory does not grow with the archive.
+- A surname alone joins the one full name with that surname (`resolve_keys_of`), as soon as
+  a batch brings a new key of that surname: the mentions written after it go to the right
+  entity at once, and only those written before it move.
 - What a run leaves to do is kept in the database, in the transaction of the batch that made
   it: the entities to refresh (`cables_entity_pending`) and the surnames of new person keys
   (`cables_surname_pending`). `finish_run` does it at the end of a run, or of the next run
-  when one was killed: `resolve_surnames` (a surname alone joins the one full name with that
-  surname), then names, aliases and counts of the pending entities, in batches.
+  when one was killed: `resolve_surnames` (the surnames once more, over the whole archive),
+  then names, aliases and counts of the pending entities, in batches.
 - `merge_entities`, `split_entity`, `rename_entity`: corrections by hand (the admin and
   `manage.py entities` call them). Each is stored as data (`EntityCorrection`, or
   `Entity.name_locked`) that every later import applies again.
@@ -153,9 +156,21 @@ class EntityIndex:
                     for key in absent
                 ],
             )
+            # A new key may settle its surname's keys (a surname alone met after its full name,
+            # or a full name after its surname): resolved now, their mentions from here on are
+            # written where they belong. Left to the run's end, the surnames' keys had their
+            # mentions moved there: at 20,000 generated cables 45,620 rows, 43,608 of them
+            # written after the full name was known.
+            surnames = {surname_of(key) for key in absent} - {""}
+            changed = resolve_keys_of(with_surname_alone(surnames, absent), self.whole)
             found.update(self.fetch(absent))
-            mark_pending(SURNAME_PENDING, "surname", {surname_of(key) for key in absent} - {""})
+            mark_pending(SURNAME_PENDING, "surname", surnames)
+        else:
+            changed = {}
         self.keys.update(found)
+        for key, ids in changed.items():
+            if key in self.keys:
+                self.keys[key] = ids
         return self.keys
 
     @staticmethod
@@ -405,7 +420,9 @@ def resolve_surnames():
     """Point the person keys of each pending surname at their entity: the whole-key
     correction, else the entity of the key `resolve_keys` merges it into. `resolve_keys` only
     ever compares keys sharing a surname, so the keys of one surname decide among themselves:
-    the result is the one over the whole archive, whatever the order of imports."""
+    the result is the one over the whole archive, whatever the order of imports. Each batch
+    has done so already for the surnames of its new keys (`EntityIndex.ids_for`): this pass
+    finds them settled, unless corrections by hand changed the keys' entities meanwhile."""
     whole = dict(EntityCorrection.objects.filter(alias="").values_list("key", "entity_id"))
     while surnames := pending(SURNAME_PENDING, "surname", LOOKUP_BATCH):
         with transaction.atomic():
@@ -413,23 +430,62 @@ def resolve_surnames():
             forget_pending(SURNAME_PENDING, "surname", surnames)
 
 
+def with_surname_alone(surnames, new_keys):
+    """Those of these surnames that have a key of the surname alone ("person:najjar"), new or
+    not: the others have nothing to resolve. Most new person keys are full names whose
+    surname is never met alone (at 20,000 generated cables, looking only at these took a
+    batch's resolving from 3.5 s in all to 2.9 s)."""
+    alone = {f"person:{surname}": surname for surname in surnames}
+    found = {alone[key] for key in new_keys if key in alone}
+    for part in chunks(alone.keys() - set(new_keys)):
+        found.update(EntityKey.objects.filter(key__in=part).values_list("surname", flat=True))
+    return found
+
+
 def resolve_keys_of(surnames, whole):
-    rows = list(
-        EntityKey.objects.filter(surname__in=surnames).values_list("pk", "key", "entity_id")
-    )
+    """Point the person keys of these surnames at their entity, and the mentions that went
+    with a key along (not those an alias correction gave an entity of its own); {key: (pk,
+    entity pk)} of the keys that changed."""
+    rows = []
+    for part in chunks(surnames):
+        rows += EntityKey.objects.filter(surname__in=part).values_list("pk", "key", "entity_id")
     merged = resolve_keys(key for _, key, _ in rows)
-    own = dict(Entity.objects.filter(key__in={key for _, key, _ in rows}).values_list("key", "pk"))
+    own = {}
+    for part in chunks({key for _, key, _ in rows}):
+        own.update(Entity.objects.filter(key__in=part).values_list("key", "pk"))
+    moves = []
     for pk, key, old in rows:
         target = merged.get(key, key)
         new = whole.get(key) or whole.get(target) or own.get(target) or own.get(key)
-        if new in (old, None):
-            continue
-        EntityKey.objects.filter(pk=pk).update(entity_id=new)
-        Mention.objects.filter(entity_key_id=pk, entity_id=old).update(entity_id=new)
+        if new not in (old, None):
+            moves.append((pk, key, old, new))
+    if not moves:
+        return {}
+    tables = (EntityKey, Mention, Entity)
+    entity_key, mention, entity = (connection.ops.quote_name(m._meta.db_table) for m in tables)
+    key_column = connection.ops.quote_name("key")
+    # A statement each, a row of parameters a key: a batch changes a few keys, the run's end
+    # hundreds, and a round trip each made most of their time.
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"UPDATE {entity_key} SET entity_id = %s WHERE id = %s",
+            [(new, pk) for pk, _, _, new in moves],
+        )
+        cursor.executemany(
+            f"UPDATE {mention} SET entity_id = %s WHERE entity_key_id = %s AND entity_id = %s",
+            [(new, pk, old) for pk, _, old, new in moves],
+        )
         # The key's own entity leads to where its mentions went (or stands alone again).
-        Entity.objects.filter(key=key).exclude(pk=new).update(merged_into_id=new)
-        Entity.objects.filter(key=key, pk=new).update(merged_into=None)
-        mark_pending(ENTITY_PENDING, "entity_id", {old, new})
+        cursor.executemany(
+            f"UPDATE {entity} SET merged_into_id = %s WHERE {key_column} = %s AND id <> %s",
+            [(new, key, new) for _, key, _, new in moves],
+        )
+        cursor.executemany(
+            f"UPDATE {entity} SET merged_into_id = NULL WHERE {key_column} = %s AND id = %s",
+            [(key, new) for _, key, _, new in moves],
+        )
+    mark_pending(ENTITY_PENDING, "entity_id", {e for _, _, old, new in moves for e in (old, new)})
+    return {key: (pk, new) for pk, key, _, new in moves}
 
 
 # --- Names, aliases and counts ------------------------------------------------------------------
