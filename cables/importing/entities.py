@@ -142,6 +142,7 @@ class EntityIndex:
             return self.keys
         found = self.fetch(missing)
         absent = [key for key in missing if key not in found]
+        changed = {}  # keys of earlier batches that a new key of their surname settled
         if absent:
             entities = self.entities_for(absent, names)
             # No other run writes meanwhile (one import at a time): plain inserts.
@@ -165,8 +166,6 @@ class EntityIndex:
             changed = resolve_keys_of(with_surname_alone(surnames, absent), self.whole)
             found.update(self.fetch(absent))
             mark_pending(SURNAME_PENDING, "surname", surnames)
-        else:
-            changed = {}
         self.keys.update(found)
         for key, ids in changed.items():
             if key in self.keys:
