@@ -941,11 +941,8 @@ def vacuum_analyze(appended_only=()):
             with connection.cursor() as cursor:
                 cursor.execute(f"VACUUM (ANALYZE, PROCESS_TOAST {toast}) {quote(table)}")
 
-    wait = beside(vacuum)
-    try:
+    with beside(vacuum):
         vacuum()
-    finally:
-        wait()
 
 
 def bump_version(cursor):

@@ -2,6 +2,7 @@
 
 import contextlib
 import json
+import sqlite3
 import threading
 
 from django.db import DatabaseError, connection
@@ -74,8 +75,7 @@ def undone_after(sql, params=None):
                 cursor.execute(sql, params)
         except DatabaseError:
             if connection.vendor == "postgresql":
-                with contextlib.suppress(Exception):
-                    connection.connection.cancel_safe(timeout=CANCEL_TIMEOUT)
+                cancel_statement(connection.connection)
             connection.close()
         raise
     with connection.cursor() as cursor:
@@ -84,6 +84,17 @@ def undone_after(sql, params=None):
 
 # Seconds to wait for PostgreSQL to take a cancellation, before the connection is closed anyway.
 CANCEL_TIMEOUT = 5
+
+
+def cancel_statement(raw):
+    """Cancel the statement running on a DB-API connection, from any thread: PostgreSQL is
+    asked to (waiting at most CANCEL_TIMEOUT for its answer), SQLite interrupts it. Nothing
+    happens when no statement runs, or when the connection has been closed meanwhile."""
+    with contextlib.suppress(Exception):
+        if isinstance(raw, sqlite3.Connection):
+            raw.interrupt()
+        else:
+            raw.cancel_safe(timeout=CANCEL_TIMEOUT)
 
 
 def every_row_wanted():
@@ -98,29 +109,73 @@ def every_row_wanted():
 
 
 def beside(target, *args):
-    """Run ``target(*args)`` in a thread, on a database connection of its own (closed at the
-    end; on PostgreSQL without the web's statement timeout), while the caller goes on with
-    its own. Returns a ``wait()`` that joins the thread and raises what ``target`` raised, in
-    the caller's thread, where it belongs."""
-    errors = []
+    """Run ``target(*args)`` in a thread, on a database connection of its own, while the caller
+    goes on with its own work: a ``Beside``. As a context manager, the block is the caller's
+    work: its end waits for the thread, or stops it if the block failed."""
+    return Beside(target, args)
 
-    def run():
+
+# Seconds between two cancellations of a thread being stopped: it may have been between two
+# statements when the last one came.
+STOP_INTERVAL = 0.2
+
+
+class Beside:
+    """A thread running ``target(*args)`` on a database connection of its own (closed at the
+    end; on PostgreSQL without the web's statement timeout)."""
+
+    def __init__(self, target, args) -> None:
+        self.errors: list[Exception] = []
+        self.raw = None  # the thread's DB-API connection, once open
+        self.stopping = threading.Event()
+        self.thread = threading.Thread(
+            target=self._run, args=(target, args), name=getattr(target, "__name__", "beside")
+        )
+        self.thread.start()
+
+    def _run(self, target, args):
         try:
+            connection.ensure_connection()
+            self.raw = connection.connection
             if connection.vendor == "postgresql":
                 with connection.cursor() as cursor:
                     cursor.execute("SET statement_timeout = 0")
-            target(*args)
+            if not self.stopping.is_set():
+                target(*args)
         except Exception as exc:
-            errors.append(exc)
+            self.errors.append(exc)
         finally:
             connection.close()
 
-    thread = threading.Thread(target=run, name=getattr(target, "__name__", "beside"))
-    thread.start()
+    def wait(self):
+        """Join the thread and raise what ``target`` raised, in the caller's thread, where it
+        belongs. Interrupted while it waits (Ctrl-C), it stops the thread first."""
+        try:
+            self.thread.join()
+        except BaseException:
+            self.stop()
+            raise
+        if self.errors:
+            raise self.errors[0]
 
-    def wait():
-        thread.join()
-        if errors:
-            raise errors[0]
+    def stop(self):
+        """Cancel what the thread runs and wait for it to end: after Ctrl-C, or when the
+        caller's own work failed, instead of waiting for the thread's work to finish (an
+        index of the whole release takes minutes to build). Its statement is cancelled again
+        until the thread has ended, in case it was between two statements. What it had
+        committed stays; its open transaction rolls back. Its error is not raised: the
+        caller's is the one that goes on."""
+        self.stopping.set()
+        while self.thread.is_alive():
+            if self.raw is not None:
+                cancel_statement(self.raw)
+            self.thread.join(STOP_INTERVAL)
 
-    return wait
+    def __enter__(self):
+        return self
+
+    def __exit__(self, kind, error, traceback):
+        if kind is None:
+            self.wait()
+        else:
+            self.stop()

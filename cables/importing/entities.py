@@ -310,11 +310,8 @@ def finish_run(index: EntityIndex | None = None):
     if connection.vendor != "postgresql" or connection.in_atomic_block:
         return refresh_pending()
     other = []
-    wait = beside(lambda: other.append(refresh_pending(share=(2, 1))))
-    try:
+    with beside(lambda: other.append(refresh_pending(share=(2, 1)))):
         refreshed = refresh_pending(share=(2, 0))
-    finally:
-        wait()
     return refreshed + sum(other)
 
 
@@ -353,30 +350,29 @@ def refresh_in_one_pass():
         with table_read_whole():
             cables.update(cable_counts(mentions))
 
+    aside = None
     if connection.vendor == "postgresql" and not connection.in_atomic_block:
-        wait = beside(count_cables)
+        aside = beside(count_cables)
     else:
         count_cables()
-        wait = dict  # nothing to wait for
-    try:
-        with transaction.atomic(), every_row_wanted(), connection.chunked_cursor() as cursor:
-            cursor.execute(one_pass_groups())
-            groups = itertools.chain.from_iterable(
-                iter(lambda: cursor.fetchmany(ONE_PASS_FETCH), [])
-            )
-            row = next(groups, None)  # the database has grouped them all by now
-            wait()
-            for batch in chunks(ids, REFRESH_BATCH):
-                rows = []
-                while row is not None and row[0] <= batch[-1]:
-                    rows.append(row)
-                    row = next(groups, None)
-                apply_counts(batch, cables, rows)
-            forget_pending(ENTITY_PENDING, "entity_id", ids)
-    except BaseException:
-        with contextlib.suppress(Exception):  # not left running; the pass's error is raised
-            wait()
-        raise
+    with (
+        aside or contextlib.nullcontext(),
+        transaction.atomic(),
+        every_row_wanted(),
+        connection.chunked_cursor() as cursor,
+    ):
+        cursor.execute(one_pass_groups())
+        groups = itertools.chain.from_iterable(iter(lambda: cursor.fetchmany(ONE_PASS_FETCH), []))
+        row = next(groups, None)  # the database has grouped them all by now
+        if aside:
+            aside.wait()
+        for batch in chunks(ids, REFRESH_BATCH):
+            rows = []
+            while row is not None and row[0] <= batch[-1]:
+                rows.append(row)
+                row = next(groups, None)
+            apply_counts(batch, cables, rows)
+        forget_pending(ENTITY_PENDING, "entity_id", ids)
     return len(ids)
 
 

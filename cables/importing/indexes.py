@@ -105,8 +105,9 @@ def deferred_indexes_built():
     database takes one writer at a time, the FTS5 index is built into a file beside the
     database and copied in at the block's end (`search.index_build_file`): 12.6 s in place at
     50,000 cables, 11.7 s beside and 1.0 s to copy. The block's end waits for them, and
-    raises what they raised. (Killed in between, the next run finds them missing and builds
-    them.)"""
+    raises what they raised; a block that fails (Ctrl-C included) stops them, cancelling the
+    statement that builds, rather than waiting minutes for an index that the next run builds
+    anyway. (Killed in between, the next run finds them missing and builds them.)"""
     if connection.in_atomic_block:
         yield
         return
@@ -120,9 +121,9 @@ def deferred_indexes_built():
         if name not in existing:
             (here if table == Mention._meta.db_table else aside).append(sql)
     block_done, block_finished = threading.Event(), []
-    wait = None
+    building = None
     if aside or build_file:
-        wait = beside(_build_aside, aside, build_file, block_done, block_finished)
+        building = beside(_build_aside, aside, build_file, block_done, block_finished)
     try:
         if here:
             with build_memory(), connection.cursor() as cursor:
@@ -131,13 +132,12 @@ def deferred_indexes_built():
         yield
         block_finished.append(True)
     finally:
-        if wait is not None:
+        if building is not None:
             block_done.set()
             if block_finished:
-                wait()
-            else:  # the block's error is the one to raise; the search index stays deferred
-                with contextlib.suppress(Exception):
-                    wait()
+                building.wait()
+            else:  # the block's error is the one to raise; what was not built stays deferred
+                building.stop()
 
 
 def _build_aside(statements, build_file, block_done, block_finished):
