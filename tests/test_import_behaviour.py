@@ -418,6 +418,28 @@ def test_ctrl_c_stops_the_import_in_one_line_and_keeps_what_was_written(tmp_path
 
 
 @pytest.mark.django_db(transaction=True)
+def test_ctrl_c_stops_the_sqlite_statement_running_not_after_it():
+    """SQLite runs a statement to its end before Python sees a Ctrl-C; during an import the
+    statement is stopped (a first import's mention indexes take some 20 s at the release's
+    size), the interrupt is raised as such, and the connection goes on serving."""
+    if connection.vendor != "sqlite":
+        pytest.skip("psycopg cancels PostgreSQL's statement on Ctrl-C itself")
+    import signal
+
+    from cables.importing.run import statements_stop_on_ctrl_c
+
+    ctrl_c = threading.Timer(0.5, os.kill, [os.getpid(), signal.SIGINT])
+    with pytest.raises(KeyboardInterrupt), statements_stop_on_ctrl_c():
+        ctrl_c.start()
+        with connection.cursor() as cursor:
+            cursor.execute(SLOW_THEN_WRITTEN["sqlite"])
+    ctrl_c.join()
+    assert "beside_done" not in table_names(), "the statement ran to its end"
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+    assert Cable.objects.count() == 0
+
+
+@pytest.mark.django_db(transaction=True)
 def test_an_interrupt_that_leaves_the_connection_mid_command_still_releases_the_database():
     """Ctrl-C can cut psycopg off in the middle of a command, and the connection then refuses
     every query ("another command is already in progress"): undoing the run's session settings

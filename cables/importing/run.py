@@ -14,13 +14,14 @@ import itertools
 import json
 import os
 import queue
+import signal
 import sys
 import threading
 import time
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.db import connection, reset_queries
+from django.db import OperationalError, connection, reset_queries
 
 from cables import search
 from cables.facets import refresh_archive_counts
@@ -235,9 +236,60 @@ def import_paths(paths, *, workers=None, report=None, stdout=None, quiet=False) 
     with one_import_at_a_time():
         summary = Summary()
         try:
-            return _import_paths(summary, paths, workers, report, stdout, quiet)
+            with statements_stop_on_ctrl_c():
+                return _import_paths(summary, paths, workers, report, stdout, quiet)
         except KeyboardInterrupt:
             raise ImportInterrupted(summary) from None
+
+
+# SQLite's virtual machine steps between two looks at a Ctrl-C: a few milliseconds of work.
+STEPS_BETWEEN_LOOKS = 100_000
+
+
+@contextlib.contextmanager
+def statements_stop_on_ctrl_c():
+    """Ctrl-C stops the statement that SQLite is running, for the block. Python's sqlite3 sees
+    a signal only once a statement has ended: a first import's mention indexes, built at its
+    end, take some 20 s at the release's size. A progress handler lets Python in every
+    STEPS_BETWEEN_LOOKS steps, where it takes the signal; the handler of Ctrl-C notes it, the
+    statement fails as interrupted, and the block's queries raise that failure as the
+    KeyboardInterrupt it is. (psycopg cancels PostgreSQL's statement on Ctrl-C itself.) Only
+    in the main thread, where signals arrive, and when Ctrl-C has Python's own handler."""
+    if (
+        connection.vendor != "sqlite"
+        or threading.current_thread() is not threading.main_thread()
+        or signal.getsignal(signal.SIGINT) is not signal.default_int_handler
+    ):
+        yield
+        return
+    pressed = []
+
+    def on_ctrl_c(signum, frame):
+        pressed.append(True)
+        raise KeyboardInterrupt  # outside SQLite, as ever; inside, it stops the statement
+
+    def as_interrupt(execute, sql, params, many, context):
+        try:
+            return execute(sql, params, many, context)
+        except OperationalError:
+            if pressed:
+                raise KeyboardInterrupt from None
+            raise
+
+    def go_on():
+        return 0  # Python code: entering it, the interpreter runs the signal's handler
+
+    connection.ensure_connection()
+    raw = connection.connection
+    signal.signal(signal.SIGINT, on_ctrl_c)
+    raw.set_progress_handler(go_on, STEPS_BETWEEN_LOOKS)
+    try:
+        with connection.execute_wrapper(as_interrupt):
+            yield
+    finally:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+        with contextlib.suppress(Exception):  # the connection may have been closed
+            raw.set_progress_handler(None, 0)
 
 
 @contextlib.contextmanager
