@@ -13,13 +13,22 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from itertools import accumulate, compress, pairwise
 from operator import attrgetter, itemgetter
 
-from .gazetteer import FUNCTION_WORDS, MONTHS, PLACE_NOUNS, TOKEN, Gazetteer, gazetteer, tokens_of
-from .keys import (
+from cables.entities.gazetteer import (
+    FUNCTION_WORDS,
+    MONTHS,
+    PLACE_NOUNS,
+    TOKEN,
+    Gazetteer,
+    gazetteer,
+    tokens_of,
+)
+from cables.entities.keys import (
     family_name_first,
     fold,
     name_parts,
@@ -27,7 +36,7 @@ from .keys import (
     person_key,
     place_key,
 )
-from .model import EntityMention
+from cables.entities.model import EntityMention
 
 ORG_SUFFIXES = frozenset(
     [
@@ -1039,9 +1048,9 @@ class CableExtractor:
 
     def drop_claims(self, par: Paragraph, first: int, last: int) -> None:
         """The candidates claiming tokens first to last give way to a longer name over them."""
-        for m in range(first, last):
-            if par.claimed[m] is not None:
-                self.candidates[par.claimed[m]].dropped = True
+        for owner in par.claimed[first:last]:
+            if owner is not None:
+                self.candidates[owner].dropped = True
 
     def free(self, par: Paragraph, first: int, last: int) -> bool:
         return par.claimed[first:last].count(None) == last - first
@@ -1073,7 +1082,7 @@ class CableExtractor:
         """A town's name, which is often a family name too ("Martinez", "Martin")."""
         entry = self.gaz.phrases.get((token.lower,))
         return (
-            bool(entry)
+            entry is not None
             and entry[0] == "place"
             and len(entry[2]) != 8
             and token.text not in self.gaz.acronyms
@@ -1163,9 +1172,10 @@ class CableExtractor:
             if tokens[j].after_skipped:
                 continue  # an ordinary word follows the title: "Minister visits Dhaka"
             if tokens[j].lower == "of" and token.lower in self.gaz.title_of:
-                j = self.portfolio(par, j)
-                if j is None:
+                after = self.portfolio(par, j)
+                if after is None:
                     continue
+                j = after
             elif not self.adjacent(par, i, j) and not (
                 token.lower in ("mr", "mrs", "ms", "dr")
                 or (
@@ -2100,6 +2110,7 @@ class CableExtractor:
                     key = organization_key(token.text)
                     self.claim(par, a, a + 1, "organization", name=token.text, key=key)
                     owner = par.claimed[a]
+                    assert owner is not None  # claimed just above
                 acronym = self.candidates[owner]
                 if acronym.kind != "organization" or acronym.first != a:
                     continue
@@ -2228,7 +2239,7 @@ class CableExtractor:
         """A known acronym of a department, bureau or office of the U.S. government, whose
         offices State's symbols name: "DRL/IRF", "INL/LP", "DOE/NNSA"."""
         entry = self.gaz.acronyms.get(token.text)
-        return bool(entry) and entry[1].startswith(BUREAUS)
+        return entry is not None and entry[1].startswith(BUREAUS)
 
     def unknown_acronym(self, text: str) -> bool:
         lower = text.lower()
@@ -2261,7 +2272,7 @@ class CableExtractor:
     def release(self, par: Paragraph, first: int, last: int) -> bool:
         """Free [first, last) for a longer name when the names claimed inside it lie wholly
         within it and are not people ("Students Islamic Movement" + "India" before "(SIMI)")."""
-        owners = {par.claimed[k] for k in range(first, last)} - {None}
+        owners = {owner for owner in par.claimed[first:last] if owner is not None}
         found = [self.candidates[o] for o in owners]
         if any(c.kind == "person" or c.first < first or c.last > last for c in found):
             return False
@@ -2983,7 +2994,9 @@ class CableExtractor:
 
     def place_alone(self, par: Paragraph, i: int) -> bool:
         """Token i is claimed by a place of that one word."""
-        c = self.candidates[par.claimed[i]]
+        owner = par.claimed[i]
+        assert owner is not None  # only asked of a claimed token
+        c = self.candidates[owner]
         return c.kind == "place" and c.first == i and c.last == i + 1 and c.span is None
 
     def cued_people(self, par: Paragraph) -> None:
@@ -3330,10 +3343,10 @@ class CableExtractor:
                 continue
             offset = token.start
             for part in parts:
-                c = met.get(part)
-                if c is not None:
+                found = met.get(part)
+                if found is not None:
                     span = (offset, offset + len(part))
-                    self.claim(par, i, i + 1, c.kind, name=c.name, key=c.key, span=span)
+                    self.claim(par, i, i + 1, found.kind, name=found.name, key=found.key, span=span)
                 offset += len(part) + 1
 
     def claim_phrases(self, phrases: dict, kind: str, accept=None) -> None:
@@ -3401,7 +3414,7 @@ class CableExtractor:
             return
         phrases[tuple(words)] = None
         if len(words) > 1 and not vouched:
-            known = {}
+            known: dict[tuple[str, ...], None] = {}
             self.add_name(known, words)
             big = self.gaz.big_places
             phrases.update((w, None) for w in known if len(w) > 1 or w not in big)
@@ -3533,13 +3546,12 @@ class CableExtractor:
                 if len(titled) == 1:
                     keys = titled
             if len(keys) > 1:
-                before = [f for f in candidates if (f.paragraph, f.first) < (c.paragraph, c.first)]
-                keys = [before[-1].key] if before else keys[:1]
+                earlier = [f for f in candidates if (f.paragraph, f.first) < (c.paragraph, c.first)]
+                keys = [earlier[-1].key] if earlier else keys[:1]
             if keys:
                 c.key = same.get(keys[0], keys[0])
             elif surname in known:
                 c.key = known[surname][0]
-                texts.setdefault(c.key, known[surname][1])
             else:
                 if surname not in one_key:
                     one_key[surname] = the_one_key(full_keys, surname)
@@ -3880,7 +3892,7 @@ def _given_and_surname(key: str) -> tuple[str, str]:
     return words[0], words[-1]
 
 
-def adopt_longer_names(candidates: list[Candidate], words: dict[int, list[str]]) -> None:
+def adopt_longer_names(candidates: list[Candidate], words: dict[int, Sequence[str]]) -> None:
     """A name of two or more words that ends exactly one longer name among the candidates
     takes that one's key."""
     ending: dict[tuple[str, ...], set[str]] = defaultdict(set)  # last words -> longer keys
@@ -3895,7 +3907,7 @@ def adopt_longer_names(candidates: list[Candidate], words: dict[int, list[str]])
 
 
 def extract_entities(
-    paragraphs: list[str], *, tags: list[str] = (), people: list[str] = ()
+    paragraphs: Iterable[str], *, tags: Iterable[str] = (), people: Iterable[str] = ()
 ) -> list[EntityMention]:
     """The mentions of people, organisations and places in the paragraphs of one cable."""
     return CableExtractor(list(paragraphs), tags, people).run()
