@@ -1,4 +1,5 @@
-"""People, organisations and places in cable paragraphs (pure Python, no Django).
+"""People, organisations and places in cable paragraphs (no Django; the extraction compiled
+by mypyc where it was built: native.py).
 
 >>> mentions = extract_entities(["President Ilham Aliyev met ...", "Aliyev said ..."],
 ...                             tags=["AJ"], people=["Anne Derse"])
@@ -8,10 +9,14 @@
 from collections import defaultdict
 from collections.abc import Iterable
 
-from .extract import extract_entities
+from . import native
 from .gazetteer import gazetteer
 from .keys import fold, organization_key, person_key, place_key, resolve_keys, surname_of
 from .model import EntityMention
+
+native.install()  # the compiled extraction, when built from the source on disk
+
+from .extract import extract_entities  # noqa: E402 - after install, to get the compiled one
 
 
 def entity_aliases(mentions: Iterable[EntityMention]) -> dict[str, set[str]]:
