@@ -14,7 +14,7 @@ import re
 from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cache
 from itertools import accumulate, compress, pairwise
 from operator import attrgetter, itemgetter
@@ -726,7 +726,10 @@ VOWELS = frozenset("aeiouy")
 INDEFINITE = re.compile(r"(?<![\w'’])(?:[Aa]|[Aa][Nn])\s+$")
 
 
-@dataclass(slots=True)
+# The three classes below write their own __init__ (init=False): compiled by mypyc, it runs as C,
+# where the one dataclasses generates would run as Python for each of the half a million
+# tokens of a thousand cables.
+@dataclass(slots=True, init=False)
 class Token:
     start: int
     end: int  # without a possessive "'s"
@@ -743,33 +746,97 @@ class Token:
     # only white space between it and the next token (and no "'s"): the two are adjacent
     joined: bool
 
+    def __init__(
+        self,
+        start: int,
+        end: int,
+        raw_end: int,
+        text: str,
+        lower: str,
+        capitalized: bool,
+        upper: bool,
+        sentence_start: bool,
+        possessive: bool,
+        after_skipped: bool,
+        joined: bool,
+    ) -> None:
+        self.start = start
+        self.end = end
+        self.raw_end = raw_end
+        self.text = text
+        self.lower = lower
+        self.capitalized = capitalized
+        self.upper = upper
+        self.sentence_start = sentence_start
+        self.possessive = possessive
+        self.after_skipped = after_skipped
+        self.joined = joined
 
-@dataclass(slots=True)
+
+@dataclass(slots=True, init=False)
 class Paragraph:
     position: int
     text: str
     tokens: list[Token]
     all_caps: bool
-    claimed: list[int | None] = field(default_factory=list)  # token -> candidate index
+    claimed: list[int | None]  # token -> candidate index
     # token -> its ``lower``: gazetteer keys are slices of it, and where() looks in it
-    lowers: list[str] = field(default_factory=list)
+    lowers: list[str]
     # cue (TITLE_CUE...) -> the indexes of its words, in order: what each pass visits
-    cues: list[list[int]] = field(default_factory=list)
+    cues: list[list[int]]
+
+    def __init__(
+        self,
+        position: int,
+        text: str,
+        tokens: list[Token],
+        all_caps: bool,
+        claimed: list[int | None],
+        lowers: list[str],
+        cues: list[list[int]],
+    ) -> None:
+        self.position = position
+        self.text = text
+        self.tokens = tokens
+        self.all_caps = all_caps
+        self.claimed = claimed
+        self.lowers = lowers
+        self.cues = cues
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, init=False)
 class Candidate:
     paragraph: int
     first: int  # token indexes, last exclusive
     last: int
     kind: str
-    name: str = ""
-    key: str = ""
-    title: str = ""  # for people: the title word before the name, if any
-    dropped: bool = False  # its words were taken over by a longer name
-    span: tuple[int, int] | None = (
-        None  # characters, when only part of a word ("Iran" in "anti-Iran")
-    )
+    name: str
+    key: str
+    title: str  # for people: the title word before the name, if any
+    dropped: bool  # its words were taken over by a longer name
+    span: tuple[int, int] | None  # characters, when only part of a word ("Iran" in "anti-Iran")
+
+    def __init__(
+        self,
+        paragraph: int,
+        first: int,
+        last: int,
+        kind: str,
+        name: str = "",
+        key: str = "",
+        title: str = "",
+        dropped: bool = False,
+        span: tuple[int, int] | None = None,
+    ) -> None:
+        self.paragraph = paragraph
+        self.first = first
+        self.last = last
+        self.kind = kind
+        self.name = name
+        self.key = key
+        self.title = title
+        self.dropped = dropped
+        self.span = span
 
 
 # Split on words: [gap, word, gap, word, ..., gap], offsets by adding up the lengths.
