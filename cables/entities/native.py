@@ -103,7 +103,8 @@ def build(build_dir: Path = BUILD_DIR) -> Path:
     from setuptools import Distribution
 
     build_dir.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory() as scratch:
+    # scratch space beside the build, so that the files it makes move in at once (os.replace)
+    with tempfile.TemporaryDirectory(dir=build_dir, prefix="building-") as scratch:
         copy = Path(scratch) / f"{name}.py"
         copy.write_bytes(SOURCE.read_bytes())
         # mypy finds the package the source imports (cables.entities.gazetteer...) from here
@@ -114,10 +115,15 @@ def build(build_dir: Path = BUILD_DIR) -> Path:
         )
         distribution = Distribution({"name": name, "ext_modules": modules})
         command = distribution.get_command_obj("build_ext")
-        command.build_lib = str(build_dir)
+        built = Path(scratch) / "built"
+        command.build_lib = str(built)
         command.build_temp = str(Path(scratch) / "objects")
         command.ensure_finalized()
         command.run()
+        # moved in whole, the library first: a build cut short leaves nothing under the name
+        # that says "built"
+        for path in sorted(built.glob(name + "*"), key=lambda path: "__mypyc" not in path.name):
+            os.replace(path, build_dir / path.name)
     for old in build_dir.glob(PREFIX + "*"):
         if not old.name.startswith(name):
             old.unlink()
