@@ -610,6 +610,28 @@ def test_read_ahead_stops_reading_when_the_import_stops():
     assert not [t for t in threading.enumerate() if t.name == "import-read-ahead"]
 
 
+def test_read_ahead_does_not_wait_for_ever_for_a_reader_that_never_comes_back():
+    """A Ctrl-C inside the queue's get can leave its lock held, and the reading thread then
+    waits for it for ever (an import hung so, after Ctrl-C); a read can hang too. Stopping
+    must not wait for that thread."""
+    never = threading.Event()
+
+    def inputs():
+        yield 1
+        never.wait()  # a read that does not come back
+        yield 2
+
+    items = read_ahead(inputs(), size=5)
+    assert next(items) == 1
+    closing = threading.Thread(target=items.close)
+    closing.start()
+    closing.join(60)
+    try:
+        assert not closing.is_alive(), "stopping waited for the stuck reading thread"
+    finally:
+        never.set()
+
+
 def test_postgresql_batches_commit_without_waiting_and_the_run_ends_durable(monkeypatch):
     """The batches' commits do not wait for the disk; the setting is the usual one again for
     the steps after them (whose first commit makes the batches durable), even when a batch

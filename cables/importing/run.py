@@ -134,6 +134,9 @@ def _outcomes(parcels, extra):
 
 # Documents read ahead of the chunks: two chunks' worth.
 READ_AHEAD = 2 * CHUNK_SIZE
+# How long a caller that stops waits for the reading thread to end (seconds); it takes 0.1 s
+# unless the thread is stuck.
+READ_AHEAD_STOP_TIMEOUT = 2.0
 
 
 def read_ahead(items, size=READ_AHEAD):
@@ -183,7 +186,12 @@ def read_ahead(items, size=READ_AHEAD):
             yield item
     finally:
         stop.set()
-        thread.join()
+        # Not for ever: the thread may never come back. Ctrl-C raised while the main thread is
+        # inside ahead.get() can leave the queue's lock held (Python's locks are not safe
+        # against an exception from a signal's handler), and the thread then waits for that
+        # lock for ever; or a read hangs (a stale network mount). A daemon, it ends with the
+        # process.
+        thread.join(READ_AHEAD_STOP_TIMEOUT)
 
 
 class ImportRunning(Exception):
