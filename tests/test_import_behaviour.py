@@ -977,3 +977,36 @@ def test_parser_processes_start_with_their_tables_loaded_and_frozen():
     assert frozen > 1000
     assert threshold == records.PARSER_GC_THRESHOLD
     assert gc.get_threshold()[0] != records.PARSER_GC_THRESHOLD, "not this process's"
+
+
+@pytest.mark.parametrize("logged", [False, True], ids=["statements of many rows", "DEBUG on"])
+def test_rows_written_in_bulk_are_every_row_given_in_order(logged):
+    """SQLite takes rows in statements of as many as its parameters allow, the last one
+    shorter; with DEBUG on (queries logged), in one executemany. Every row arrives, as given."""
+    from django.test.utils import CaptureQueriesContext
+
+    from cables.importing.bulk import insert_rows
+    from cables.importing.writer import MENTION_COLUMNS
+    from cables.models import Mention
+
+    rows = [
+        (7, 1000 + n, 3, None, n, n + 4, f"Name {n} ’é", "" if n % 2 else f"Long Name {n}")
+        for n in range(300)
+    ]
+    statements = []
+
+    def counted(execute, sql, params, many, context):
+        statements.append(many)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(counted):
+        if logged:
+            with CaptureQueriesContext(connection):
+                insert_rows(Mention, MENTION_COLUMNS, rows)
+        else:
+            assert not connection.queries_logged
+            insert_rows(Mention, MENTION_COLUMNS, rows)
+    written = list(Mention.objects.order_by("pk").values_list(*MENTION_COLUMNS))
+    assert written == rows
+    if connection.vendor == "sqlite":  # 124 rows of 8 parameters, 124, then 52
+        assert statements == ([True] if logged else [False, False, False])
