@@ -963,6 +963,30 @@ def test_sqlite_sorts_at_the_end_on_disk_with_helper_threads(transactional_db, m
     assert pragmas() == before
 
 
+def test_the_import_collects_garbage_less_often_and_gives_the_collector_back(monkeypatch):
+    """The importing process too leaves what is alive at its start out of the garbage
+    collector's rounds, which come less often; after the run, the caller's settings are back
+    and nothing stays frozen."""
+    import gc
+
+    from cables.importing import records, run
+
+    before = gc.get_threshold(), gc.get_freeze_count()
+    during = []
+    finish_run = run.finish_run
+
+    def watched():
+        during.append((gc.get_threshold()[0], gc.get_freeze_count()))
+        return finish_run()
+
+    monkeypatch.setattr(run, "finish_run", watched)
+    assert import_paths([SEEDS_DIR], workers=1, quiet=True).counts["imported"] == 4
+    [(threshold, frozen)] = during
+    assert threshold == records.IMPORT_GC_THRESHOLD
+    assert frozen > 1000
+    assert (gc.get_threshold(), gc.get_freeze_count()) == before
+
+
 def test_parser_processes_start_with_their_tables_loaded_and_frozen():
     """The tables a parser process reads for every cable are loaded before its first one and
     left out of the garbage collector's rounds, which come less often."""
@@ -975,8 +999,8 @@ def test_parser_processes_start_with_their_tables_loaded_and_frozen():
     with ParserProcesses(1, worker_doubles.collector_state, records.parser_started) as parsers:
         frozen, threshold = parsers.parse([]).outcomes()
     assert frozen > 1000
-    assert threshold == records.PARSER_GC_THRESHOLD
-    assert gc.get_threshold()[0] != records.PARSER_GC_THRESHOLD, "not this process's"
+    assert threshold == records.IMPORT_GC_THRESHOLD
+    assert gc.get_threshold()[0] != records.IMPORT_GC_THRESHOLD, "not this process's"
 
 
 @pytest.mark.parametrize("logged", [False, True], ids=["statements of many rows", "DEBUG on"])

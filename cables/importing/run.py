@@ -31,7 +31,7 @@ from .entities import finish_run
 from .indexes import defer_indexes, deferred_indexes_built
 from .parsers import ParserProcesses
 from .readers import count_inputs, read_documents
-from .records import build_records, parser_started
+from .records import build_records, collecting_less, parser_started
 from .writer import (
     IMPORTED,
     OUTCOMES,
@@ -244,7 +244,7 @@ def import_paths(paths, *, workers=None, report=None, stdout=None, quiet=False) 
     with one_import_at_a_time():
         summary = Summary()
         try:
-            with statements_stop_on_ctrl_c():
+            with statements_stop_on_ctrl_c(), collecting_less():
                 return _import_paths(summary, paths, workers, report, stdout, quiet)
         except KeyboardInterrupt:
             raise ImportInterrupted(summary) from None
