@@ -1034,3 +1034,26 @@ def test_rows_written_in_bulk_are_every_row_given_in_order(logged):
     assert written == rows
     if connection.vendor == "sqlite":  # 124 rows of 8 parameters, 124, then 52
         assert statements == ([True] if logged else [False, False, False])
+
+
+def test_a_row_that_fails_takes_the_rows_written_with_it_back_with_the_transaction():
+    """A row that breaks a constraint in the middle of a statement of many rows: the error is
+    raised, and the transaction's rollback leaves none of the rows given, before it or after."""
+    from django.db import IntegrityError, transaction
+
+    from cables.importing.bulk import insert_rows
+    from cables.importing.writer import MENTION_COLUMNS
+    from cables.models import Mention
+
+    rows = [(7, 1000 + n, 3, None, n, n + 4, f"Name {n}", "") for n in range(300)]
+    rows[200] = (7, 1200, 3, None, -1, 3, "a start before the paragraph's", "")
+    errors = (IntegrityError,)
+    if connection.vendor == "postgresql":  # COPY raises psycopg's own
+        import psycopg
+
+        errors += (psycopg.IntegrityError,)
+    with pytest.raises(errors), transaction.atomic():
+        insert_rows(Mention, MENTION_COLUMNS, rows)
+    assert not Mention.objects.exists()
+    insert_rows(Mention, MENTION_COLUMNS, rows[:200])
+    assert Mention.objects.count() == 200
