@@ -78,11 +78,14 @@ def level_of(label):
     return next((level for level in LEVELS if upper.startswith(level)), "")
 
 
+_NOT_ALPHANUMERIC = re.compile(r"[^0-9A-Za-z]")
+
+
 def paragraph_anchors(paragraphs):
     """ "p4" for ¶4, "pos7" for unnumbered ones; a repeated number falls back to its position."""
     anchors, seen = [], set()
     for paragraph in paragraphs:
-        number = re.sub(r"[^0-9A-Za-z]", "", paragraph.number)
+        number = _NOT_ALPHANUMERIC.sub("", paragraph.number)
         anchor = f"p{number}" if number else f"pos{paragraph.position}"
         if anchor in seen:
             anchor = f"pos{paragraph.position}"

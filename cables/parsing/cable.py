@@ -111,6 +111,11 @@ def _junk_created(header: str) -> datetime | None:
     return None
 
 
+_CANONICAL_PARTS = re.compile(r"(\d\d)([A-Z]+?)(\d+)$")
+_LEADING_LABEL = re.compile(r"^\(?[A-Z][.):]\s*")
+_STARTS_DATED = re.compile(r"\s*\(?\d{2,4}\s")
+
+
 def infer_year(station: str, serial: str, text: str) -> int | None:
     """The year of a cable whose text has no date-time group (most partial extracts).
 
@@ -133,11 +138,11 @@ def infer_year(station: str, serial: str, text: str) -> int | None:
     refs = f.parse_reference_list(head, 0)
     dated_refs, same_year_refs = [], []
     for ref in refs:
-        m = re.match(r"(\d\d)([A-Z]+?)(\d+)$", ref.reference_id)
+        m = _CANONICAL_PARTS.match(ref.reference_id)
         if not m:
             continue
-        content = re.sub(r"^\(?[A-Z][.):]\s*", "", ref.printed) if ref.label else ref.printed
-        if re.match(r"\s*\(?\d{2,4}\s", content):
+        content = _LEADING_LABEL.sub("", ref.printed) if ref.label else ref.printed
+        if _STARTS_DATED.match(content):
             dated_refs.append(_year4(m.group(1)))
         else:
             same_year_refs.append((m.group(2), int(m.group(3))))

@@ -148,8 +148,11 @@ _LEVELS = {
 }
 
 
+_SPACES = re.compile(r"\s+")
+
+
 def _level(word: str) -> str:
-    return _LEVELS.get(re.sub(r"\s+", "", word).upper(), "")
+    return _LEVELS.get(_SPACES.sub("", word).upper(), "")
 
 
 def find_banner(text: str) -> re.Match[str] | None:
@@ -175,7 +178,7 @@ def parse_banner(text: str) -> dict[str, str]:
         return {}
     rest = _BANNER_REST.match(m.group("rest"))
     assert rest is not None
-    station = re.sub(r"\s+", " ", rest.group("station").strip().upper())
+    station = _SPACES.sub(" ", rest.group("station").strip().upper())
     # "CONFIDENTIAL STATE 106750 SIPDIS": the station stops before the serial.
     result = {
         "level": _level(m.group("cls")),
@@ -244,7 +247,7 @@ def parse_classification(text: str) -> tuple[str, list[str], str]:
     cls, pre = _preamble(normalize_text(text))
     level = _level(cls) if cls else ""
     caveats = [name for name, pat in _CAVEATS if pat.search(pre)]
-    if cls and re.sub(r"\s+", "", cls).upper() == "LIMITEDOFFICIALUSE" and "LOU" not in caveats:
+    if cls and _SPACES.sub("", cls).upper() == "LIMITEDOFFICIALUSE" and "LOU" not in caveats:
         caveats.append("LOU")
     return level, caveats, classification_label(level, caveats)
 
@@ -365,6 +368,10 @@ def check_created(text: str, created: datetime) -> bool:
     return other is None or abs((other - created).total_seconds()) <= 36 * 3600
 
 
+_PRECEDENCE_LINE = re.compile(r"^\s*([ZOPR])\1?\s*$", re.M)
+_TO_NIACT = re.compile(r"^\s*TO\s+[^\n]*\bNIACT\b", re.M)
+
+
 def parse_precedence(text: str) -> str:
     """FLASH, NIACT IMMEDIATE, IMMEDIATE, PRIORITY, ROUTINE or "" (from the DTG letter)."""
     text = normalize_text(text)
@@ -372,11 +379,11 @@ def parse_precedence(text: str) -> str:
     letters = (m.group("prec").split() if m else []) or []
     prec = PRECEDENCE_LETTERS.get(letters[0][0], "") if letters else ""
     if not prec:
-        line = re.search(r"^\s*([ZOPR])\1?\s*$", text[:2000], re.M)
+        line = _PRECEDENCE_LINE.search(text, 0, 2000)
         if line:
             prec = PRECEDENCE_LETTERS[line.group(1)]
     if prec == "IMMEDIATE":
-        to = re.search(r"^\s*TO\s+[^\n]*\bNIACT\b", text[:HEAD_LIMIT], re.M)
+        to = _TO_NIACT.search(text, 0, HEAD_LIMIT)
         if to:
             prec = "NIACT IMMEDIATE"
     return prec
@@ -397,7 +404,7 @@ def parse_origin_line(text: str) -> str:
     head = text[:HEAD_LIMIT]
     banner = find_banner(head)
     m = _FM.search(head, 0, banner.start() if banner else 4000)
-    return re.sub(r"\s+", " ", m.group("name")).strip() if m else ""
+    return _SPACES.sub(" ", m.group("name")).strip() if m else ""
 
 
 def parse_origin(text: str) -> str:
@@ -414,6 +421,9 @@ def parse_origin(text: str) -> str:
     return ""
 
 
+_TO_OR_INFO = re.compile(r"^(TO|INFO)\b\s*(.*)$")
+
+
 def parse_recipients(text: str) -> list[Recipient]:
     """TO and INFO recipients of the routing header."""
     text = normalize_text(text)
@@ -424,7 +434,7 @@ def parse_recipients(text: str) -> list[Recipient]:
     kind = ""
     for raw in region.split("\n"):
         line = raw.strip()
-        m = re.match(r"^(TO|INFO)\b\s*(.*)$", line)
+        m = _TO_OR_INFO.match(line)
         if m:
             kind = m.group(1).lower()
             line = m.group(2).strip()
@@ -440,10 +450,10 @@ def parse_recipients(text: str) -> list[Recipient]:
         if not r:
             kind = ""
             continue
-        name = re.sub(r"\s+", " ", r.group("name")).strip()
+        name = _SPACES.sub(" ", r.group("name")).strip()
         if not name:
             continue
-        prec = re.sub(r"\s+", " ", r.group("prec") or "")
+        prec = _SPACES.sub(" ", r.group("prec") or "")
         recipients.append(Recipient(kind, r.group("ri") or "", name, prec))
     return recipients
 
@@ -585,6 +595,12 @@ def parse_tags(text: str) -> list[str]:
     return split_tags(value)
 
 
+_PARENTHESIZED = re.compile(r"\(([^()]{1,60})\)")
+_COMMA_OR_SEMICOLON = re.compile(r"\s*[,;]\s*")
+_SHORT_WORD = re.compile(r"[A-Za-z]{2,5}")
+_CAPITAL = re.compile(r"[A-Z]")
+
+
 def split_tags(value: str) -> list[str]:
     """Split a TAGS value on commas or spaces, keeping person tags (``CLINTON, HILLARY``)."""
     value = value.strip().rstrip(".;")
@@ -592,16 +608,16 @@ def split_tags(value: str) -> list[str]:
     persons = []
 
     def person(m: re.Match[str]) -> str:
-        persons.append(re.sub(r"\s+", " ", m.group(1)).strip(" ,"))
+        persons.append(_SPACES.sub(" ", m.group(1)).strip(" ,"))
         return " "
 
-    value = re.sub(r"\(([^()]{1,60})\)", person, value)
-    parts = [p for p in re.split(r"\s*[,;]\s*", value) if p.strip()]
+    value = _PARENTHESIZED.sub(person, value)
+    parts = [p for p in _COMMA_OR_SEMICOLON.split(value) if p.strip()]
     comma_mode = len(parts) > 1 and sum(" " in p.strip() for p in parts) * 2 < len(parts)
     if comma_mode:
         for part in parts:
             words = part.split()
-            if all(re.fullmatch(r"[A-Za-z]{2,5}", w) for w in words) and len(words) > 1:
+            if all(_SHORT_WORD.fullmatch(w) for w in words) and len(words) > 1:
                 tags.extend(words)
             else:
                 tags.append(" ".join(words))
@@ -625,7 +641,7 @@ def split_tags(value: str) -> list[str]:
             tag = tag.strip(".")
         if not tag or tag == "SIPDIS" or tag in result or len(tag) > 60:
             continue
-        if not re.search(r"[A-Z]", tag):
+        if not _CAPITAL.search(tag):
             continue
         result.append(tag)
     return result
@@ -662,7 +678,7 @@ def parse_subject(text: str) -> str:
     stop = _SUBJECT_STOP.search(" " + subject)
     if stop:
         subject = (" " + subject)[: stop.start()]
-    return re.sub(r"\s+", " ", subject).strip()
+    return _SPACES.sub(" ", subject).strip()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -728,10 +744,11 @@ def _ref_block(text: str) -> str:
         blank = 0
         block.append(line)
     value = _SECTION_MARK.sub(" ", " ".join(s.strip() for s in block))
-    cut = re.search(r"\sClassified\s+By\b|\s¶?\s*1\.\s+\(|\sSUMMARY\s*[:.]", value, re.I)
+    cut = _REF_BLOCK_END.search(value)
     return value[: cut.start()] if cut else value
 
 
+_REF_BLOCK_END = re.compile(r"\sClassified\s+By\b|\s¶?\s*1\.\s+\(|\sSUMMARY\s*[:.]", re.I)
 _LABEL_PREFIX = re.compile(r"^(?:REF(?:TEL)?\s+)?\(?[A-Z](?:[.):]|\s*:)\s*")
 _SECTION_MARK = re.compile(r"\b[A-Z][A-Z ]{1,25}?\s0{3,}\d{1,6}\s+\d{3}(?:\.\d)?\s+OF\s+\d{3}\b")
 
@@ -746,6 +763,9 @@ def parse_references(text: str, year: int, reference_id: str | None = None) -> l
     return ids
 
 
+_REF_HEADING = re.compile(r"^\s*(?:REF(?:S|TEL|TELS|ERENCES?)?|Ref(?:s|tel)?)\b\s*:?\s*")
+
+
 def parse_reference_list(
     text: str, year: int, reference_id: str | None = None
 ) -> list[ParsedReference]:
@@ -753,7 +773,7 @@ def parse_reference_list(
     block = _ref_block(text)
     if not block:
         return []
-    body = re.sub(r"^\s*(?:REF(?:S|TEL|TELS|ERENCES?)?|Ref(?:s|tel)?)\b\s*:?\s*", "", block)
+    body = _REF_HEADING.sub("", block)
     items: list[tuple[str, str]] = []
     labels = []
     expected = ord("A")
@@ -768,7 +788,7 @@ def parse_reference_list(
             printed = printed.lstrip("¶").strip()
             items.append((m.group("l"), printed))
     else:
-        for part in re.split(r";", body):
+        for part in body.split(";"):
             part = part.strip(" ,")
             if not part:
                 continue
@@ -782,7 +802,7 @@ def parse_reference_list(
     refs: list[ParsedReference] = []
     own = (reference_id or "").upper()
     for label, printed in items:
-        printed = re.sub(r"\s+", " ", printed).strip()
+        printed = _SPACES.sub(" ", printed).strip()
         if not printed or len(printed) > 300:
             continue
         content = printed
@@ -940,6 +960,14 @@ def _classified_by(text: str) -> tuple[str, str]:
 _classified_by_cache: list = [None, ("", "")]
 
 
+_CLASSIFIED_BY_START = re.compile(
+    r"^(?:\(\s*[A-Z/]{1,6}\s*\)\s*)?(?:Classified\s*by\s*:?\s*)?", re.I
+)
+_CLASSIFIED_BY_END = re.compile(r"\s(?:¶|\d{1,2}\.\s+\(|\(\s*[UCS]\s*\)\s)")
+_REASONS_END = re.compile(r"\s{2,}|\s(?=[A-Z][a-z]+\s[a-z])")
+_EO_PREFIX = re.compile(r"^(?:e\.?\s?o\.?\s*\d{5}\s*,?\s*)")
+
+
 def _read_classified_by(text: str) -> tuple[str, str]:
     text = normalize_text(text)[:FIELD_LIMIT]
     m = _CLASSIFIED_BY.search(text)
@@ -952,20 +980,22 @@ def _read_classified_by(text: str) -> tuple[str, str]:
                 continue
             break
         lines.append(line.strip())
-    value = re.sub(r"\s+", " ", " ".join(lines)).replace("’", "'")
-    value = re.sub(
-        r"^(?:\(\s*[A-Z/]{1,6}\s*\)\s*)?(?:Classified\s*by\s*:?\s*)?", "", value, flags=re.I
-    )
-    value = re.split(r"\s(?:¶|\d{1,2}\.\s+\(|\(\s*[UCS]\s*\)\s)", " " + value)[0].strip()
+    value = _SPACES.sub(" ", " ".join(lines)).replace("’", "'")
+    value = _CLASSIFIED_BY_START.sub("", value)
+    value = _CLASSIFIED_BY_END.split(" " + value)[0].strip()
     r = _REASONS.search(value)
     if r:
         who, why = value[: r.start()], value[r.end() :]
     else:
         who, why = value, ""
-    why = re.split(r"\s{2,}|\s(?=[A-Z][a-z]+\s[a-z])", why)[0]
-    why = re.sub(r"^(?:e\.?\s?o\.?\s*\d{5}\s*,?\s*)", "", why.strip(" .;,").lower())
-    why = re.sub(r"\s+", " ", why)
+    why = _REASONS_END.split(why)[0]
+    why = _EO_PREFIX.sub("", why.strip(" .;,").lower())
+    why = _SPACES.sub(" ", why)
     return who.strip(" .,;:"), why[:80]
+
+
+_PARENTHESES = re.compile(r"\([^)]*\)")
+_NAME_SEPARATOR = re.compile(r"\s+(?:and|AND|&)\s+|;|\s/\s")
 
 
 def parse_classified_by(text: str) -> list[str]:
@@ -973,13 +1003,18 @@ def parse_classified_by(text: str) -> list[str]:
     who, _why = _classified_by(text)
     if not who:
         return []
-    who = re.sub(r"\([^)]*\)", " ", who)
+    who = _PARENTHESES.sub(" ", who)
     names: list[str] = []
-    for person in re.split(r"\s+(?:and|AND|&)\s+|;|\s/\s", who):
+    for person in _NAME_SEPARATOR.split(who):
         name = _name_of(person)
         if name and name not in names:
             names.append(name)
     return names
+
+
+_TWO_LETTERS = re.compile(r"[A-Za-z]{2}")
+_NOT_A_NAME = re.compile(r"\d|SOURCES?\b|MULTIPLE|^(?:reasons?|E\.?O)$", re.I)
+_INITIAL = re.compile(r"[A-Z]\.?")
 
 
 def _name_of(text: str) -> str:
@@ -993,21 +1028,24 @@ def _name_of(text: str) -> str:
                 runs.append([])
             else:
                 runs[-1].append(w)
-        name = next((r for r in reversed(runs) if any(re.search(r"[A-Za-z]{2}", w) for w in r)), [])
+        name = next((r for r in reversed(runs) if any(_TWO_LETTERS.search(w) for w in r)), [])
         if not name:
             continue
         # "Luis G, Moreno": an initial cut from the surname by a stray comma.
-        if re.fullmatch(r"[A-Z]\.?", name[-1]) and k + 1 < len(parts):
+        if _INITIAL.fullmatch(name[-1]) and k + 1 < len(parts):
             nxt = parts[k + 1].split()
             if nxt and not _is_title(nxt[0], parts[k + 1]):
                 name = name + nxt[:1]
         if len(name) > 5:
             return ""
         joined = " ".join(name).strip(" .:")
-        if re.search(r"\d|SOURCES?\b|MULTIPLE|^(?:reasons?|E\.?O)$", joined, re.I):
+        if _NOT_A_NAME.search(joined):
             return ""
         return joined
     return ""
+
+
+_INITIALS = re.compile(r"(?:[A-Z]\.)+[,.]?")
 
 
 def _is_title(word: str, context: str) -> bool:
@@ -1016,7 +1054,7 @@ def _is_title(word: str, context: str) -> bool:
         return True
     # In mixed-case text, an all-capital short word is an office acronym (DCM, INR, NEA).
     mixed = any(c.islower() for c in context)
-    if re.fullmatch(r"(?:[A-Z]\.)+[,.]?", word):  # initials: "W.R."
+    if _INITIALS.fullmatch(word):  # initials: "W.R."
         return False
     return mixed and word.isupper() and len(word.strip(".,")) >= 2 and len(word) <= 5
 
@@ -1041,6 +1079,10 @@ _TRAILER = re.compile(
 )
 
 
+_SIGNER_SEPARATOR = re.compile(r"\s+/\s+|\s+AND\s+")
+_GLUED_NAME = re.compile(r"[.!?\"')]\s+([A-Z][A-Za-z'\-]{1,20})$")
+
+
 def parse_signers(text: str) -> list[str]:
     """The closing signature(s): ``["HYLAND"]``; [] when the cable ends otherwise."""
     text = normalize_text(text)
@@ -1052,13 +1094,13 @@ def parse_signers(text: str) -> list[str]:
     last = tail[-1].strip().strip("\"'").strip()
     # "... all of us. LEBARON": a surname glued at the end of the last sentence.
     if not _SIGNER.match(last):
-        glued = re.search(r"[.!?\"')]\s+([A-Z][A-Za-z'\-]{1,20})$", last)
+        glued = _GLUED_NAME.search(last)
         if glued and glued.group(1).isupper() and not _NOT_SIGNER.match(glued.group(1)):
             return [glued.group(1)]
         return []
     if _NOT_SIGNER.match(last) or len(tail) < 2:
         return []
-    names = [n.strip() for n in re.split(r"\s+/\s+|\s+AND\s+", last) if n.strip()]
+    names = [n.strip() for n in _SIGNER_SEPARATOR.split(last) if n.strip()]
     return names
 
 

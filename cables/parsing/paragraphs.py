@@ -77,13 +77,17 @@ def _marking_parts(marking: str) -> tuple[str, str, list[str]]:
     return printed, level, list(caveats)
 
 
+_SLASHES = re.compile(r"\s*(/{1,2})\s*")
+_MARKING_SEPARATORS = re.compile(r"[/\-\s]+")
+
+
 # A cable's paragraphs mostly repeat a handful of markings ("(C)", "(SBU)", "(S//NF)").
 @lru_cache(maxsize=4096)
 def _marking_parts_of(marking: str) -> tuple[str, str, tuple[str, ...]]:
     inner = marking.strip()[1:-1].strip().upper()
-    inner = re.sub(r"\s*(/{1,2})\s*", r"\1", inner)
+    inner = _SLASHES.sub(r"\1", inner)
     printed = f"({inner})"
-    tokens = re.split(r"[/\-\s]+", inner)
+    tokens = _MARKING_SEPARATORS.split(inner)
     level = _LEVEL_CODES.get(tokens[0], "")
     caveats: list[str] = []
     for tok in tokens[1:]:
@@ -97,6 +101,9 @@ _REF_FIELD = re.compile(r"^\s*REF", re.I)
 _LETTERED = re.compile(r"^\s*¶?\s*\(?[A-Z][.):]\s")
 
 
+_FIRST_NUMBER = re.compile(r"\s*(?:¶\s*)?1\s*[.)]")
+
+
 def _body_start(lines: list[str]) -> int:
     """Index of the first line after the header fields (E.O., TAGS, SUBJECT, REF, Classified
     By) that open the body; 0 when the text starts with paragraphs."""
@@ -107,7 +114,7 @@ def _body_start(lines: list[str]) -> int:
         stripped = line.strip()
         if last_field < 0 and i > 80:
             break
-        if re.match(r"\s*(?:¶\s*)?1\s*[.)]", line) and _PARA_START.match(line):
+        if _FIRST_NUMBER.match(line) and _PARA_START.match(line):
             break
         if _FIELD_STARTS.match(line):
             last_field = i

@@ -49,6 +49,9 @@ def known_stations() -> dict[str, tuple[str, str]]:
     return _table()
 
 
+_NOT_CODE = re.compile(r"[^A-Z0-9]")
+
+
 def canonical_station(name: str) -> str:
     """The station as reference IDs spell it: ``RIO DE JANEIRO`` -> ``RIODEJANEIRO``,
     ``AMEMBASSY BAKU`` -> ``BAKU``, ``SECSTATE WASHDC`` -> ``STATE``,
@@ -57,7 +60,7 @@ def canonical_station(name: str) -> str:
     for _ in range(2):
         text = _PREFIX.sub("", text)
     code = _SPACES.sub("", text)
-    code = re.sub(r"[^A-Z0-9]", "", code)
+    code = _NOT_CODE.sub("", code)
     if code in _ALIASES:
         return _ALIASES[code]
     table = _table()
@@ -112,10 +115,13 @@ def station_display_name(code: str, routing_name: str = "") -> str:
     return f"Embassy {code.title()}" if code else ""
 
 
+_NOT_DIGIT = re.compile(r"\D")
+
+
 def canonical_reference_id(year: int | str, station: str, serial: int | str) -> str:
     """``canonical_reference_id(2006, "BAKU", "000641")`` -> ``"06BAKU641"``."""
     yy = int(str(year).strip()) % 100
-    digits = re.sub(r"\D", "", str(serial))
+    digits = _NOT_DIGIT.sub("", str(serial))
     number = int(digits) if digits else 0
     return f"{yy:02d}{canonical_station(station)}{number}"
 
