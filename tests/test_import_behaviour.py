@@ -1005,8 +1005,9 @@ def test_parser_processes_start_with_their_tables_loaded_and_frozen():
 
 @pytest.mark.parametrize("logged", [False, True], ids=["statements of many rows", "DEBUG on"])
 def test_rows_written_in_bulk_are_every_row_given_in_order(logged):
-    """SQLite takes rows in statements of as many as its parameters allow, the last one
-    shorter; with DEBUG on (queries logged), in one executemany. Every row arrives, as given."""
+    """SQLite takes rows in statements of as many as its parameters allow, the full ones in
+    one executemany, then a shorter one; with DEBUG on (queries logged), a row a statement in
+    one executemany. Every row arrives, as given."""
     from django.test.utils import CaptureQueriesContext
 
     from cables.importing.bulk import insert_rows
@@ -1022,7 +1023,7 @@ def test_rows_written_in_bulk_are_every_row_given_in_order(logged):
     statements = []
 
     def counted(execute, sql, params, many, context):
-        statements.append(many)
+        statements.append((many, sql.count("%s") // len(MENTION_COLUMNS)))  # rows a statement
         return execute(sql, params, many, context)
 
     with connection.execute_wrapper(counted):
@@ -1034,8 +1035,8 @@ def test_rows_written_in_bulk_are_every_row_given_in_order(logged):
             insert_rows(Mention, MENTION_COLUMNS, rows)
     written = Mention.objects.filter(cable_id=cable_id).order_by("pk")
     assert list(written.values_list(*MENTION_COLUMNS)) == rows
-    if connection.vendor == "sqlite":  # 124 rows of 8 parameters, 124, then 52
-        assert statements == ([True] if logged else [False, False, False])
+    if connection.vendor == "sqlite":  # 124 rows of 8 parameters, twice, then 52
+        assert statements == ([(True, 1)] if logged else [(True, 124), (False, 52)])
 
 
 def test_a_row_that_fails_takes_the_rows_written_with_it_back_with_the_transaction():

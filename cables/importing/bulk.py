@@ -46,11 +46,20 @@ def insert_rows(model, columns, rows):
             cursor.executemany(insert(1), rows)
         else:
             per_statement = max(1, connection.features.max_query_params // len(columns))
-            full = insert(per_statement)
-            for start in range(0, len(rows), per_statement):
-                part = rows[start : start + per_statement]
-                sql = full if len(part) == per_statement else insert(len(part))
-                cursor.execute(sql, list(chain.from_iterable(part)))
+            whole = len(rows) - len(rows) % per_statement
+            if whole:
+                # The full statements in one executemany: Django turns a statement's %s into
+                # SQLite's ? with a regular expression over its whole text, 0.28 ms for the
+                # mentions' statement, once a call (and SQLite prepares it once).
+                cursor.executemany(
+                    insert(per_statement),
+                    (
+                        list(chain.from_iterable(rows[start : start + per_statement]))
+                        for start in range(0, whole, per_statement)
+                    ),
+                )
+            if whole < len(rows):
+                cursor.execute(insert(len(rows) - whole), list(chain.from_iterable(rows[whole:])))
 
 
 def insert_objects(model, objects):
