@@ -14,7 +14,7 @@ def insert_rows(model, columns, rows):
     """Rows as plain tuples in the order of `columns`. PostgreSQL takes them through COPY (one
     statement for all, a third of the server's time of one INSERT a row); SQLite through
     INSERTs of as many rows as a statement's parameters allow (124 mentions, 111 paragraphs).
-    One INSERT a row (executemany) paid a statement's start and end for every row, with the
+    A statement of one row each paid a statement's start and end for every row, with the
     search index's trigger and the AUTOINCREMENT counter: 1.2 million mention rows took 11.4
     to 14.2 s of CPU so, 9.3 to 11.6 s in statements of many rows; 260,000 paragraphs 7.8 to
     9.6 s so, 2.8 to 4.9 s."""
