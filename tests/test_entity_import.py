@@ -1,14 +1,16 @@
 """Entities at import: rows, merges across cables and spellings, corrections that survive."""
 
 import io
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 
 from cables.importing.entities import merge_entities, rename_entity, split_entity
 from cables.importing.run import import_paths
-from cables.models import Cable, Entity, EntityCorrection, Mention, Tag
-from tests.conftest import SEEDS_DIR
+from cables.models import Cable, Entity, EntityCorrection, EntityKey, Mention, Tag
+from tests.conftest import CORPUS_ARCHIVE, SEEDS_DIR
 
 pytestmark = pytest.mark.django_db
 
@@ -123,6 +125,63 @@ def test_a_surname_met_after_its_full_name_is_written_to_it_at_once(tmp_path, mo
     stub = Entity.objects.get(key="person:qorxmazov")
     assert stub.merged_into == Entity.objects.get(slug="ilham-qorxmazov")
     assert stub.cable_count == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_first_import_moves_a_surnames_earlier_mentions_once_their_index_is_built(
+    tmp_path, monkeypatch
+):
+    """In a first import the mentions' (key, entity) index is built at the end: a surname met
+    alone in the first batch and its full name in a later one, the earlier mentions wait for
+    it to move, then move as they would have at once."""
+    import tarfile
+
+    import cables.importing.run as run
+    from cables.importing.entities import MOVES_PENDING
+
+    call_command("flush", interactive=False, verbosity=0)  # an empty archive: a first import
+    # The first batch: 25 documents, the surname alone among real pages of the corpus.
+    first = tmp_path / "first"
+    first.mkdir()
+    with tarfile.open(CORPUS_ARCHIVE) as archive:
+        pages = [member for member in archive.getmembers() if member.name.endswith(".html")]
+        for member in pages[:24]:
+            (first / Path(member.name).name).write_bytes(archive.extractfile(member).read())
+    (first / SECOND).write_text((SEEDS_DIR / SECOND).read_text().replace("Aliyev", "Qorxmazov"))
+    later = tmp_path / "later"
+    later.mkdir()
+    (later / FIRST).write_text((SEEDS_DIR / FIRST).read_text().replace("Aliyev", "Qorxmazov"))
+
+    before_end = []
+
+    def finish_run(*args, **kwargs):
+        alone = Mention.objects.filter(cable__reference_id="08BAKU164", text="Qorxmazov")
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT entity_key_id FROM {MOVES_PENDING}")
+            waiting = EntityKey.objects.filter(pk__in=[row[0] for row in cursor.fetchall()])
+        before_end.append(
+            (
+                set(alone.values_list("entity__key", flat=True)),
+                "person:qorxmazov" in set(waiting.values_list("key", flat=True)),
+            )
+        )
+        return real_finish_run(*args, **kwargs)
+
+    real_finish_run = run.finish_run
+    monkeypatch.setattr(run, "finish_run", finish_run)
+    summary = import_paths([first, later], workers=1, quiet=True)
+    assert summary.counts["imported"] == 26, summary.rejected
+    assert before_end == [({"person:qorxmazov"}, True)]
+    alone = Mention.objects.filter(cable__reference_id="08BAKU164", text="Qorxmazov")
+    assert alone.exists()
+    assert set(alone.values_list("entity__slug", flat=True)) == {"ilham-qorxmazov"}
+    assert cables_of("ilham-qorxmazov") == {"06BAKU641", "08BAKU164"}
+    stub = Entity.objects.get(key="person:qorxmazov")
+    assert stub.merged_into == Entity.objects.get(slug="ilham-qorxmazov")
+    assert stub.cable_count == 0
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT COUNT(*) FROM {MOVES_PENDING}")
+        assert cursor.fetchone()[0] == 0
 
 
 def test_a_surname_joined_early_stands_alone_when_a_second_full_name_comes(tmp_path):

@@ -77,6 +77,11 @@ def _existing(tables):
         return {row[0] for row in cursor.fetchall()}
 
 
+def mention_index_built(name):
+    """Whether this index of the mentions is there: not dropped by a first import under way."""
+    return name in _existing({Mention._meta.db_table})
+
+
 def defer_indexes():
     """At the start of a run: drop the deferred indexes when the archive has no mentions yet,
     or when some are missing already (a run killed before its end)."""
