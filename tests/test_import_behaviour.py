@@ -90,6 +90,31 @@ def test_order_of_inputs_does_not_change_the_result(tmp_path):
     assert Cable.objects.get(reference_id="06BAKU641").content_hash == first
 
 
+@pytest.mark.parametrize("stored_first", ["longer", "shorter"])
+def test_a_second_text_of_a_stored_cable_met_in_the_same_run_is_weighed_against_it(
+    tmp_path, stored_first
+):
+    """A run that finds a cable's text stored already, then meets another text of it: the
+    longer of the two is kept, as when both are new."""
+    longer = tmp_path / "a.txt"
+    longer.write_text(SEED_641.read_text() + "\n\nADDITIONAL CLOSING TEXT IN ONE COPY\n")
+    import_paths([longer], workers=1, quiet=True)
+    kept = Cable.objects.get(reference_id="06BAKU641").content_hash
+    stored, other = (longer, SEED_641) if stored_first == "longer" else (SEED_641, longer)
+    if stored is SEED_641:
+        Cable.objects.all().delete()
+        import_paths([SEED_641], workers=1, quiet=True)
+    _, lines = outcomes([stored, other])
+    assert Cable.objects.get(reference_id="06BAKU641").content_hash == kept
+    by_source = {Path(line["source"]).name: line for line in lines}
+    assert by_source[stored.name]["outcome"] == "unchanged"
+    if stored is longer:
+        assert by_source[other.name]["outcome"] == "unchanged"
+        assert "another text of 06BAKU641 in this import is kept" in by_source[other.name]["note"]
+    else:
+        assert by_source[other.name]["outcome"] == "updated"
+
+
 def test_a_cable_read_by_an_older_version_is_read_again():
     """A parser fixed since a cable was imported reads it again at the next import, though its
     text is unchanged; cables read by the current version are skipped as before."""

@@ -22,44 +22,60 @@ def insert_rows(model, columns, rows):
         return
     quote = connection.ops.quote_name
     table = quote(model._meta.db_table)
-    names = ", ".join(quote(column) for column in columns)
-    row_placeholders = f"({', '.join(['%s'] * len(columns))})"
+    names = [quote(column) for column in columns]
+    if connection.vendor == "postgresql":
+        copying = f"COPY {table} ({', '.join(names)}) FROM STDIN"
+        with connection.cursor() as cursor, cursor.copy(copying) as copy:
+            for row in rows:
+                copy.write_row(row)
+        return
     # A statement of many rows that may fail on one of them needs a journal of its own in
     # SQLite, to take back the rows before it; OR FAIL keeps none, and leaves them to the
     # caller's transaction, which takes them back with the rest (1.2 million mentions: 10.3
     # to 11.6 s of CPU, 13.0 to 13.6 s with the journal). Outside one, each statement is
     # all or nothing.
-    conflict = " OR FAIL" if connection.in_atomic_block else ""
+    insert_values(table, names, rows, verb="INSERT OR FAIL" if connection.in_atomic_block else "")
+
+
+def insert_values(table, names, rows, verb="", conflict=""):
+    """SQLite: rows in statements of as many rows as a statement's parameters allow, into
+    ``table`` (its quoted name), ``names`` (quoted columns), with an ``ON CONFLICT`` clause.
+
+    Not one row a statement through executemany: besides each statement's start and end,
+    Python's sqlite3 lets other threads run while SQLite steps each row, and takes the GIL
+    back after; while the import's reading thread works, that is a wait of up to Python's
+    switch interval (5 ms) a row. 20,000 rows of `cables_import_seen` took 0.10 s so with
+    nothing else running, 50 s beside a busy thread; in statements of many rows 0.07 and
+    0.67 s."""
+    if not rows:
+        return
+    row_placeholders = f"({', '.join(['%s'] * len(names))})"
 
     def insert(count):
         values = ", ".join([row_placeholders] * count)
-        return f"INSERT{conflict} INTO {table} ({names}) VALUES {values}"
+        return f"{verb or 'INSERT'} INTO {table} ({', '.join(names)}) VALUES {values}{conflict}"
 
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            with cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-        elif connection.queries_logged:
+        if connection.queries_logged:
             # With DEBUG on, Django logs each statement with its parameters, quoted by a query
             # of their own; executemany is logged once, without them.
             cursor.executemany(insert(1), rows)
-        else:
-            per_statement = max(1, connection.features.max_query_params // len(columns))
-            whole = len(rows) - len(rows) % per_statement
-            if whole:
-                # The full statements in one executemany: Django turns a statement's %s into
-                # SQLite's ? with a regular expression over its whole text, 0.28 ms for the
-                # mentions' statement, once a call (and SQLite prepares it once).
-                cursor.executemany(
-                    insert(per_statement),
-                    (
-                        list(chain.from_iterable(rows[start : start + per_statement]))
-                        for start in range(0, whole, per_statement)
-                    ),
-                )
-            if whole < len(rows):
-                cursor.execute(insert(len(rows) - whole), list(chain.from_iterable(rows[whole:])))
+            return
+        per_statement = max(1, connection.features.max_query_params // len(names))
+        whole = len(rows) - len(rows) % per_statement
+        if whole:
+            # The full statements in one executemany: Django turns a statement's %s into
+            # SQLite's ? with a regular expression over its whole text, 0.28 ms for the
+            # mentions' statement, once a call (and SQLite prepares it once).
+            cursor.executemany(
+                insert(per_statement),
+                (
+                    list(chain.from_iterable(rows[start : start + per_statement]))
+                    for start in range(0, whole, per_statement)
+                ),
+            )
+        if whole < len(rows):
+            cursor.execute(insert(len(rows) - whole), list(chain.from_iterable(rows[whole:])))
 
 
 def insert_objects(model, objects):

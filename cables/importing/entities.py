@@ -44,7 +44,7 @@ from cables.models import (
 )
 from cables.sql import beside, every_row_wanted, session_setting
 
-from .bulk import insert_objects, insert_rows
+from .bulk import insert_objects, insert_rows, insert_values
 from .indexes import mention_index_built
 
 KINDS = {"person": Entity.Kind.PERSON, "org": Entity.Kind.ORGANIZATION, "place": Entity.Kind.PLACE}
@@ -242,18 +242,14 @@ def mark_pending(table, column, values):
     values = list(values)
     if not values:
         return
+    conflict = f" ON CONFLICT ({column}) DO NOTHING"
+    if connection.vendor != "postgresql":
+        insert_values(table, [column], [(value,) for value in values], conflict=conflict)
+        return
+    kind = "bigint" if isinstance(values[0], int) else "text"
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            kind = "bigint" if isinstance(values[0], int) else "text"
-            cursor.execute(
-                f"INSERT INTO {table} ({column}) SELECT unnest(%s::{kind}[]) "
-                f"ON CONFLICT ({column}) DO NOTHING",
-                [values],
-            )
-            return
-        cursor.executemany(
-            f"INSERT INTO {table} ({column}) VALUES (%s) ON CONFLICT ({column}) DO NOTHING",
-            [(value,) for value in values],
+        cursor.execute(
+            f"INSERT INTO {table} ({column}) SELECT unnest(%s::{kind}[]){conflict}", [values]
         )
 
 

@@ -24,7 +24,7 @@ from cables.models import (
     Tag,
 )
 
-from .bulk import insert_objects, insert_rows
+from .bulk import insert_objects, insert_rows, insert_values
 from .entities import ENTITY_PENDING, EntityIndex, mark_entities_of_cables, mark_pending
 from .records import READ_VERSION, CableRecord
 
@@ -65,27 +65,28 @@ class BatchWriter:
         hashes = {document.content_hash for document in documents if document.error is None}
         if not hashes:
             return {}
-        stored = {
-            content_hash: (reference_id, body_length)
-            for content_hash, reference_id, body_length in Cable.objects.filter(
-                content_hash__in=hashes, read_with=READ_VERSION
-            ).values_list("content_hash", "reference_id", Length("body"))
-        }
+        # Not the bodies' lengths: on both databases reading one reads the whole body, and a
+        # run that meets a second text of the cable is rare (`write` looks it up then).
+        stored = dict(
+            Cable.objects.filter(content_hash__in=hashes, read_with=READ_VERSION).values_list(
+                "content_hash", "reference_id"
+            )
+        )
         candidates = {}
         for index, document in enumerate(documents):
             if document.error is not None or document.content_hash not in stored:
                 continue
-            reference_id, body_length = stored[document.content_hash]
+            reference_id = stored[document.content_hash]
             named = (document.metadata or {}).get("reference_id")
             if not named or named.upper() == reference_id:
-                candidates[index] = (reference_id, body_length)
-        seen = seen_in_this_run({reference_id for reference_id, _ in candidates.values()})
+                candidates[index] = reference_id
+        seen = seen_in_this_run(set(candidates.values()))
         found, remembered = {}, []
-        for index, (reference_id, body_length) in candidates.items():
+        for index, reference_id in candidates.items():
             if reference_id in seen:
                 continue
             document = documents[index]
-            seen[reference_id] = (document.content_hash, body_length, document.source)
+            seen[reference_id] = (document.content_hash, None, document.source)
             remembered.append((reference_id, *seen[reference_id]))
             found[index] = reference_id
         remember_seen(remembered)
@@ -105,6 +106,8 @@ class BatchWriter:
                     results.append((record, UNCHANGED, "another copy in this import"))
                     continue
                 rival_length = len(kept.fields["body"]) if kept else earlier[1]
+                if rival_length is None:  # the stored text, met unchanged earlier in the run
+                    rival_length = stored_body_length(record.reference_id)
                 rival_source = kept.source if kept else earlier[2]
                 if (len(record.fields["body"]), record.content_hash) < (rival_length, rival_hash):
                     note = f"another text of {record.reference_id} in this import is kept"
@@ -397,8 +400,18 @@ def reserved_ids(model, count):
         return [row[0] for row in cursor.fetchall()]
 
 
+def stored_body_length(reference_id):
+    """The length of the body stored for this cable."""
+    return (
+        Cable.objects.filter(reference_id=reference_id)
+        .values_list(Length("body"), flat=True)
+        .first()
+    )
+
+
 def seen_in_this_run(reference_ids):
-    """{reference_id: (content hash, body length, source)} of the cables this run has met."""
+    """{reference_id: (content hash, body length, source)} of the cables this run has met; the
+    length is None for a text found stored already (`BatchWriter.already_stored`)."""
     reference_ids = list(reference_ids)
     seen = {}
     with connection.cursor() as cursor:
@@ -414,14 +427,19 @@ def seen_in_this_run(reference_ids):
 
 
 def remember_seen(rows):
-    """(reference_id, content hash, body length, source): the text this run keeps of each."""
+    """(reference_id, content hash, body length or None, source): the text this run keeps of
+    each (one row a cable)."""
+    rows = list(rows)
+    names = ["reference_id", "content_hash", "body_length", "source"]
+    conflict = " ON CONFLICT (reference_id) DO UPDATE SET " + ", ".join(
+        f"{name} = excluded.{name}" for name in names[1:]
+    )
+    if connection.vendor == "sqlite":
+        insert_values(SEEN, names, rows, conflict=conflict)
+        return
     with connection.cursor() as cursor:
         cursor.executemany(
-            f"INSERT INTO {SEEN} (reference_id, content_hash, body_length, source) "
-            "VALUES (%s, %s, %s, %s) ON CONFLICT (reference_id) DO UPDATE SET "
-            "content_hash = excluded.content_hash, body_length = excluded.body_length, "
-            "source = excluded.source",
-            list(rows),
+            f"INSERT INTO {SEEN} ({', '.join(names)}) VALUES (%s, %s, %s, %s){conflict}", rows
         )
 
 
