@@ -39,7 +39,8 @@ def insert_rows(model, columns, rows):
 
 def insert_values(table, names, rows, verb="", conflict=""):
     """SQLite: rows in statements of as many rows as a statement's parameters allow, into
-    ``table`` (its quoted name), ``names`` (quoted columns), with an ``ON CONFLICT`` clause.
+    ``table`` (its quoted name) and ``names`` (quoted columns); ``verb`` in place of INSERT
+    ("INSERT OR FAIL"), ``conflict`` an ``ON CONFLICT`` clause to end each statement with.
 
     Not one row a statement through executemany: besides each statement's start and end,
     Python's sqlite3 lets other threads run while SQLite steps each row, and takes the GIL

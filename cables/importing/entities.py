@@ -238,7 +238,8 @@ class EntityIndex:
 def mark_pending(table, column, values):
     """Remember values (all integers, or all strings) to see to at the end of the run, in the
     current transaction. PostgreSQL takes them as one array in one statement: a batch marks
-    thousands of entities, each a round of the server's otherwise."""
+    thousands of entities, each a round of the server's otherwise. SQLite takes them in
+    statements of many rows (`insert_values`)."""
     values = list(values)
     if not values:
         return
