@@ -83,12 +83,17 @@ def import_renamed(tmp_path, name, *replacements):
     Aliyev too)."""
     folder = tmp_path / f"{name}-{len(list(tmp_path.iterdir()))}"
     folder.mkdir()
+    write_renamed(folder, name, *replacements)
+    return import_paths([folder], workers=1, quiet=True)
+
+
+def write_renamed(folder, name, *replacements):
+    """The seed written into ``folder`` as `import_renamed` imports it."""
     text = (SEEDS_DIR / name).read_text()
     for old, new in replacements:
         assert old in text
         text = text.replace(old, new)
     (folder / name).write_text(text.replace("Aliyev", "Qorxmazov"))
-    return import_paths([folder], workers=1, quiet=True)
 
 
 @pytest.mark.parametrize("order", [(FIRST, SECOND), (SECOND, FIRST)])
@@ -147,10 +152,10 @@ def test_a_first_import_moves_a_surnames_earlier_mentions_once_their_index_is_bu
         pages = [member for member in archive.getmembers() if member.name.endswith(".html")]
         for member in pages[:24]:
             (first / Path(member.name).name).write_bytes(archive.extractfile(member).read())
-    (first / SECOND).write_text((SEEDS_DIR / SECOND).read_text().replace("Aliyev", "Qorxmazov"))
+    write_renamed(first, SECOND)
     later = tmp_path / "later"
     later.mkdir()
-    (later / FIRST).write_text((SEEDS_DIR / FIRST).read_text().replace("Aliyev", "Qorxmazov"))
+    write_renamed(later, FIRST)
 
     before_end = []
 
