@@ -211,6 +211,11 @@ class Cable(models.Model):
 
     source = models.CharField(max_length=500, blank=True, help_text="File or archive member")
     content_hash = models.CharField(max_length=64, blank=True)
+    # The sha256 of the bytes the text was read from (the page, the archive member, the CSV
+    # row): a re-import finds an unchanged page by it before reading the page. NULL for the
+    # cables imported before it was kept: a NOT NULL column would make SQLite copy the whole
+    # table to add it.
+    source_hash = models.CharField(max_length=64, null=True, blank=True)  # noqa: DJ001
     # The version of the import's reading (parser and entities) that read this cable: an
     # import reads a cable of an older one again, though its text is unchanged.
     read_with = models.PositiveSmallIntegerField(default=0)
@@ -232,6 +237,7 @@ class Cable(models.Model):
             models.Index(fields=["precedence"], name="cable_precedence_idx"),
             # Re-imports: a document whose text is already stored is skipped before parsing.
             models.Index(fields=["content_hash"], name="cable_content_hash_idx"),
+            models.Index(fields=["source_hash"], name="cable_source_hash_idx"),
         ]
 
     def __str__(self):

@@ -1,6 +1,7 @@
 """import_cables: idempotent, order-independent, every input accounted for, nothing half-written."""
 
 import contextlib
+import hashlib
 import io
 import json
 import os
@@ -16,6 +17,7 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
+from cables.importing import readers, run, writer
 from cables.importing.run import import_paths, one_import_at_a_time, read_ahead
 from cables.models import Cable, Reference
 from tests.conftest import CORPUS_ARCHIVE, PROJECT_DIR, SEEDS_DIR
@@ -139,6 +141,73 @@ def test_a_cable_read_by_an_older_version_is_read_again():
 
     summary, _ = outcomes([SEEDS_DIR])
     assert summary.counts["updated"] == 0 and summary.counts["imported"] == 0
+
+
+@pytest.fixture
+def pages_read(monkeypatch):
+    """The sources of the pages an import reads (readers.read_page on a page left unread)."""
+    sources = []
+
+    def read_page(document):
+        if document.data is not None:
+            sources.append(Path(document.source).name)
+        return readers.read_page(document)
+
+    monkeypatch.setattr(writer, "read_page", read_page)
+    monkeypatch.setattr(run, "read_page", read_page)
+    return sources
+
+
+def corpus_pages(folder, count):
+    """The first ``count`` pages of the corpus, as files in ``folder``."""
+    folder.mkdir()
+    with tarfile.open(CORPUS_ARCHIVE, "r|gz") as archive:
+        for member in archive:
+            if member.isfile() and count:
+                (folder / Path(member.name).name).write_bytes(archive.extractfile(member).read())
+                count -= 1
+    return sorted(folder.iterdir())
+
+
+def test_a_reimport_knows_unchanged_pages_by_their_bytes_without_reading_them(tmp_path, pages_read):
+    pages = corpus_pages(tmp_path / "pages", 4)
+    assert import_paths(pages, workers=1, quiet=True).counts["imported"] == 4
+    assert pages_read == []  # into an empty archive, every page is read at once
+    stored = dict(Cable.objects.values_list("source", "source_hash"))
+    assert stored == {str(page): hashlib.sha256(page.read_bytes()).hexdigest() for page in pages}
+
+    # Unchanged: nothing read. One page's text edited: that page alone is read, and updated.
+    summary, lines = outcomes(pages)
+    assert summary.counts["unchanged"] == 4 and pages_read == []
+    edited, reshaped, *_ = pages
+    edited.write_bytes(edited.read_bytes().replace(b"</pre>", b"\nEDITED</pre>", 1))
+    # Bytes changed outside the text (a page saved again with a note after it): the same text.
+    reshaped.write_bytes(reshaped.read_bytes() + b"\n<!-- saved again -->\n")
+    summary, lines = outcomes(pages)
+    assert {line["source"]: line["outcome"] for line in lines} == {
+        str(edited): "updated",
+        str(reshaped): "unchanged",
+        **{str(page): "unchanged" for page in pages[2:]},
+    }
+    assert sorted(pages_read) == sorted([edited.name, reshaped.name])
+    # Both are known by their new bytes from now on.
+    pages_read.clear()
+    assert outcomes(pages)[0].counts["unchanged"] == 4 and pages_read == []
+
+
+def test_an_archive_imported_before_the_bytes_were_hashed_learns_them_at_its_next_import(
+    tmp_path, pages_read
+):
+    pages = corpus_pages(tmp_path / "pages", 3)
+    import_paths(pages, workers=1, quiet=True)
+    Cable.objects.update(source_hash=None)  # as migration 0018 leaves the cables before it
+    assert outcomes(pages)[0].counts["unchanged"] == 3
+    assert sorted(pages_read) == sorted(page.name for page in pages)
+    assert set(Cable.objects.values_list("source_hash", flat=True)) == {
+        hashlib.sha256(page.read_bytes()).hexdigest() for page in pages
+    }
+    pages_read.clear()
+    assert outcomes(pages)[0].counts["unchanged"] == 3 and pages_read == []
 
 
 @pytest.fixture

@@ -209,12 +209,18 @@ def test_plain_tar_and_nested_archive(tmp_path, raw_pages):
 # --------------------------------------------------------------------------- bad inputs
 
 
-def test_bad_inputs_are_reported_and_good_files_read(tmp_path, raw_pages):
+def inbox(tmp_path, raw_pages):
+    """A folder holding a good page (a_good.html) and a seed (b_seed.txt); and the page."""
     folder = tmp_path / "inbox"
     folder.mkdir()
     page = raw_pages["cable/2006/03/06SANJOSE707.html"]
     (folder / "a_good.html").write_bytes(page)
     (folder / "b_seed.txt").write_bytes((SEEDS / "000_ee403f0e40051563.txt").read_bytes())
+    return folder, page
+
+
+def test_bad_inputs_are_reported_and_good_files_read(tmp_path, raw_pages):
+    folder, page = inbox(tmp_path, raw_pages)
     (folder / "c_empty.txt").write_bytes(b"")
     (folder / "d_blank.txt").write_bytes(b"  \n\t\n  ")
     (folder / "e_binary.dat").write_bytes(
@@ -285,6 +291,46 @@ def test_bad_inputs_are_reported_and_good_files_read(tmp_path, raw_pages):
         == hashlib.sha256((folder / "h_junk.bin").read_bytes()).hexdigest()
     )
     assert list(docs) == sorted(docs)
+
+
+def test_pages_left_unread_read_later_into_the_documents_read_at_once(tmp_path, raw_pages):
+    """An import leaves pages unread until it knows their bytes are not stored already: their
+    bytes and hash come first, and read_page then gives the document read_documents gives."""
+    folder, page = inbox(tmp_path, raw_pages)
+    (folder / "c_blank.txt").write_bytes(b"  \n\t\n  ")
+    (folder / "d_truncated.html").write_bytes(page[: page.index(b"<code><pre>C O N F") + 5000])
+    (folder / "e_cp1252.txt").write_bytes(b"The minister\x92s view\r\n")
+    (folder / "f_binary.dat").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
+    (folder / "g_rows.csv").write_bytes(SAMPLE_CSV.read_bytes())
+    with tarfile.open(folder / "h_pages.tar.gz", "w:gz") as archive:
+        for name in sorted(raw_pages)[:2]:
+            member = tarfile.TarInfo(name)
+            member.size = len(raw_pages[name])
+            archive.addfile(member, io.BytesIO(raw_pages[name]))
+
+    unread = list(read_documents([folder], leave_unread=True))
+    read = list(read_documents([folder]))
+    assert [readers.read_page(document) for document in unread] == read
+
+    pages = [document for document in unread if document.data is not None]
+    names = {document.source.rsplit("/", 1)[-1] for document in pages}
+    assert {"a_good.html", "b_seed.txt", "c_blank.txt", "d_truncated.html"} <= names
+    assert "e_cp1252.txt" in names and "f_binary.dat" not in names  # told binary by its head
+    assert sum(".tar.gz:cable/" in document.source for document in pages) == 2
+    for document in pages:
+        assert document.format == "unread"
+        assert document.text is None and document.metadata == {}
+        assert document.source_hash == hashlib.sha256(document.data).hexdigest()
+    by_name = {Path(document.source).name: document for document in read}
+    for name in ["a_good.html", "b_seed.txt", "e_cp1252.txt"]:
+        assert by_name[name].data is None
+        assert by_name[name].source_hash == hashlib.sha256((folder / name).read_bytes()).hexdigest()
+    # Rows of a cables.csv are read with the file: each has its row's hash.
+    rows = [document for document in unread if ".csv:row " in document.source]
+    assert len(rows) == 2 and all(row.format == "csv" and row.data is None for row in rows)
+    assert all(row.source_hash and row.source_hash != row.content_hash for row in rows)
+    # Anything that was read already is its own document.
+    assert all(readers.read_page(document) is document for document in rows)
 
 
 def test_missing_path_and_decoding_fallbacks(tmp_path):

@@ -36,7 +36,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import BinaryIO
 
-__all__ = ["RawDocument", "count_inputs", "read_documents"]
+__all__ = ["RawDocument", "count_inputs", "read_documents", "read_page"]
 
 SNIFF_BYTES = 64 * 1024
 READ_CHUNK = 1024 * 1024
@@ -60,7 +60,13 @@ class RawDocument:
     document whose format could not be told); ``text`` is what the parser reads (None for an
     error document); ``metadata`` holds what the container says (html and csv only);
     ``error`` is a one-line reason when the input is rejected; ``content_hash`` is the sha256
-    of the UTF-8 text, or of the raw bytes when there is no text.
+    of the UTF-8 text, or of the raw bytes when there is no text; ``source_hash`` is the sha256
+    of the bytes the document was read from (the file, the archive member, the CSV row).
+
+    A page (a file or an archive member holding one document) can be left unread
+    (``read_documents(..., leave_unread=True)``): ``format`` is then "unread", ``text`` None
+    and ``data`` its bytes, until ``read_page`` reads it. An import leaves pages unread until
+    it knows that their bytes are not stored already.
     """
 
     source: str
@@ -70,6 +76,8 @@ class RawDocument:
     notes: list[str] = field(default_factory=list)
     error: str | None = None
     content_hash: str = ""
+    source_hash: str = ""
+    data: bytes | None = None
 
 
 # --------------------------------------------------------------------------- helpers
@@ -87,7 +95,12 @@ def _one_line(message: str, limit: int = 300) -> str:
 
 
 def _text_document(
-    source: str, fmt: str, text: str, metadata: dict | None = None, notes: list[str] | None = None
+    source: str,
+    fmt: str,
+    text: str,
+    metadata: dict | None = None,
+    notes: list[str] | None = None,
+    source_hash: str = "",
 ) -> RawDocument:
     return RawDocument(
         source=source,
@@ -97,6 +110,7 @@ def _text_document(
         notes=notes or [],
         error=None,
         content_hash=_sha256(text.encode("utf-8", "surrogatepass")),
+        source_hash=source_hash,
     )
 
 
@@ -429,26 +443,34 @@ def _read_stream(source: str, stream, *, in_archive: bool) -> Iterator[RawDocume
             )
             return
         parts.append(chunk)
-    data = b"".join(parts)
-    del parts
+    yield RawDocument(
+        source=source,
+        format="unread",
+        text=None,
+        source_hash=digest.hexdigest(),
+        data=b"".join(parts),
+    )
+
+
+def read_page(document: RawDocument) -> RawDocument:
+    """The document of a page left unread (``RawDocument.data``); any other document as it is."""
+    if document.data is None:
+        return document
+    source, data, source_hash = document.source, document.data, document.source_hash
     if b"\x00" in data and not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        yield _error_document(source, "binary file", _sha256(data))
-        return
+        return _error_document(source, "binary file", source_hash)
     try:
         text, notes = _decode_bytes(data)
     except UnicodeDecodeError as exc:
-        yield _error_document(source, f"undecodable text: {exc.reason}", _sha256(data))
-        return
+        return _error_document(source, f"undecodable text: {exc.reason}", source_hash)
     text = _normalize_newlines(text)
     if not text.strip():
-        yield _error_document(source, "empty file", _sha256(data), fmt="text")
-        return
+        return _error_document(source, "empty file", source_hash, fmt="text")
     if _looks_html(text):
-        yield _html_document(source, text, notes, data)
-        return
+        return _html_document(source, text, notes, source_hash)
     if _MARKDOWN_TAG_RE.search(text):
         notes.append("markdown-like rendering")
-    yield _text_document(source, "text", text, notes=notes)
+    return _text_document(source, "text", text, notes=notes, source_hash=source_hash)
 
 
 _MARKDOWN_TAG_RE = re.compile(r"\[[A-Z][A-Z-]{1,}\]\(#\)|\[\d{1,3}\]\(#\)")
@@ -562,7 +584,7 @@ def _metadata_table(page: str) -> dict[str, str] | None:
     return None
 
 
-def _html_document(source: str, page: str, notes: list[str], data: bytes) -> RawDocument:
+def _html_document(source: str, page: str, notes: list[str], source_hash: str) -> RawDocument:
     opens = len(_PRE_OPEN_RE.findall(page))
     closes = len(_PRE_CLOSE_RE.findall(page))
     # Searched case-blind in place: a page lowered whole cost more than the rest of reading it.
@@ -570,16 +592,16 @@ def _html_document(source: str, page: str, notes: list[str], data: bytes) -> Raw
     has_end = _HTML_CLOSE_RE.search(page) is not None
     if closes < opens:
         return _error_document(
-            source, "truncated page: no closing </pre>", _sha256(data), "html", notes
+            source, "truncated page: no closing </pre>", source_hash, "html", notes
         )
     table = _TABLE_OPEN_RE.search(page)
     if table and not _TABLE_CLOSE_RE.search(page, table.end()):
         return _error_document(
-            source, "truncated page: no closing </table>", _sha256(data), "html", notes
+            source, "truncated page: no closing </table>", source_hash, "html", notes
         )
     if declares_html and not has_end:
         reason = "no closing </pre>" if closes < 2 else "no closing </html>"
-        return _error_document(source, f"truncated page: {reason}", _sha256(data), "html", notes)
+        return _error_document(source, f"truncated page: {reason}", source_hash, "html", notes)
 
     # The metadata table comes before the <pre> blocks; cable bodies can hold literal
     # "</table>" text, so look for the table only before the first <pre>.
@@ -590,15 +612,15 @@ def _html_document(source: str, page: str, notes: list[str], data: bytes) -> Raw
         return _error_document(
             source,
             "not a cable page: no Reference ID table and no <pre> block",
-            _sha256(data),
+            source_hash,
             "html",
         )
     if table is None:
         return _error_document(
-            source, "not a cable page: no Reference ID table", _sha256(data), "html"
+            source, "not a cable page: no Reference ID table", source_hash, "html"
         )
     if not blocks:
-        return _error_document(source, "not a cable page: no <pre> block", _sha256(data), "html")
+        return _error_document(source, "not a cable page: no <pre> block", source_hash, "html")
 
     notes = list(notes)
     reference_id = table.get("reference id") or None
@@ -629,8 +651,7 @@ def _html_document(source: str, page: str, notes: list[str], data: bytes) -> Raw
         if len(blocks) > 2:
             notes.append(f"{len(blocks)} <pre> blocks: the last ones joined as the body")
         text = blocks[0] + "\n\n" + "\n\n".join(blocks[1:])
-    doc = _text_document(source, "html", text, metadata, notes)
-    return doc
+    return _text_document(source, "html", text, metadata, notes, source_hash)
 
 
 # --------------------------------------------------------------------------- cables.csv
@@ -776,7 +797,7 @@ def _csv_document(source: str, index: int, fields: list[bytes], raw_row: bytes) 
         "references": [ref.strip() for ref in refs.split("|") if ref.strip()],
         "row": int(row_no),
     }
-    return _text_document(row_source, "csv", header + "\n\n" + body, metadata, notes)
+    return _text_document(row_source, "csv", header + "\n\n" + body, metadata, notes, raw_hash)
 
 
 def _read_csv(source: str, stream) -> Iterator[RawDocument]:
@@ -910,14 +931,19 @@ def _read_file(path: str) -> Iterator[RawDocument]:
         handle.close()
 
 
-def read_documents(paths: Iterable[str | Path]) -> Iterator[RawDocument]:
-    """Yield one RawDocument per input document (or per rejected input) under ``paths``."""
+def read_documents(
+    paths: Iterable[str | Path], *, leave_unread: bool = False
+) -> Iterator[RawDocument]:
+    """Yield one RawDocument per input document (or per rejected input) under ``paths``; with
+    ``leave_unread``, a page's bytes are read and hashed, and the rest is left to ``read_page``."""
     for top in _as_path_list(paths):
         for path, error in _walk(top):
             if error is not None:
                 yield _error_document(path, error)
-            else:
+            elif leave_unread:
                 yield from _read_file(path)
+            else:
+                yield from map(read_page, _read_file(path))
 
 
 # --------------------------------------------------------------------------- counting

@@ -19,9 +19,10 @@ from cables.parsing import NotACable, parse_cable
 from .readers import RawDocument
 from .tags import tag_info
 
-# What the import reads from a cable: raised with every change to the parser or to the entity
-# extraction that reads cables already imported otherwise, so that the next import reads them
-# again (a cable stored with an older version counts as changed, whatever its text).
+# What the import reads from a cable: raised with every change to the reading of pages
+# (readers.py), to the parser or to the entity extraction that reads cables already imported
+# otherwise, so that the next import reads them again (a cable stored with an older version
+# counts as changed, whatever its text or its bytes).
 # 1: double-spaced copies read as their paragraphs.
 # 2: a surname met again keeps the particles of the full name ("De Vido", not "Vido"); a
 #    four-word name that an acronym stands for is a person's ("Andres Manuel Lopez Obrador
@@ -55,6 +56,7 @@ class CableRecord:
     mentions: list[tuple] = field(default_factory=list)
     # (TAGS code, place name, key) for the country codes: AJ -> Azerbaijan, place:az
     tag_places: list[tuple] = field(default_factory=list)
+    source_hash: str = ""  # of the bytes the text was read from (RawDocument.source_hash)
 
 
 @dataclass
@@ -199,6 +201,7 @@ def build_record(document: RawDocument) -> Outcome:
         tag_places=tag_places(tag["code"] for tag in tags),
         reference_id=reference_id,
         content_hash=document.content_hash,
+        source_hash=document.source_hash,
         source=document.source[:500],
         fields=fields,
         tags=tags,

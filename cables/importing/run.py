@@ -25,12 +25,13 @@ from django.db import OperationalError, connection, reset_queries
 
 from cables import search
 from cables.facets import refresh_archive_counts
+from cables.models import Cable
 from cables.sql import session_setting, undone_after
 
 from .entities import finish_run
 from .indexes import defer_indexes, deferred_indexes_built
 from .parsers import ParserProcesses
-from .readers import count_inputs, read_documents
+from .readers import count_inputs, read_documents, read_page
 from .records import build_records, collecting_less, parser_started
 from .writer import (
     IMPORTED,
@@ -39,6 +40,7 @@ from .writer import (
     UNCHANGED,
     UPDATED,
     BatchWriter,
+    recognize_pages,
     refresh_tag_counts,
 )
 
@@ -352,12 +354,16 @@ def _import_paths(summary, paths, workers, report, stdout, quiet) -> Summary:
 
     def chunks():
         """Chunks of documents to parse, with the ones already stored set aside unparsed."""
-        documents = read_ahead(read_documents(paths))
+        # Into a filled archive, pages are read only once their bytes are known not to be
+        # stored: a re-import then reads and hashes files, and reads no page.
+        documents = read_ahead(read_documents(paths, leave_unread=Cable.objects.exists()))
         # Small chunks first, so that the workers start at once and the writer soon after.
         sizes = itertools.chain([25, 50, 100, 200], itertools.repeat(CHUNK_SIZE))
-        while chunk := list(itertools.islice(documents, next(sizes))):
+        while chunk := recognize_pages(list(itertools.islice(documents, next(sizes)))):
             stored = writer.already_stored(chunk)
-            fresh = [document for index, document in enumerate(chunk) if index not in stored]
+            fresh = [
+                read_page(document) for index, document in enumerate(chunk) if index not in stored
+            ]
             yield fresh, [(chunk[index], reference_id) for index, reference_id in stored.items()]
 
     def account(source, result, note="", reference_id=None, notes=()):

@@ -7,7 +7,7 @@ content hash makes running the same input again a no-op.
 from __future__ import annotations
 
 from django.db import connection, transaction
-from django.db.models import Count, OuterRef, Subquery, Value
+from django.db.models import Case, Count, OuterRef, Subquery, Value, When
 from django.db.models.functions import Coalesce, Length
 from django.utils import timezone
 
@@ -26,6 +26,7 @@ from cables.models import (
 
 from .bulk import insert_objects, insert_rows, insert_values
 from .entities import ENTITY_PENDING, EntityIndex, mark_entities_of_cables, mark_pending
+from .readers import read_page
 from .records import READ_VERSION, CableRecord
 
 IMPORTED, UPDATED, UNCHANGED, REJECTED = "imported", "updated", "unchanged", "rejected"
@@ -60,23 +61,30 @@ class BatchWriter:
         """The documents whose exact text is stored already: index in the list → reference ID.
 
         They need no parsing. A document whose container names another cable, or whose cable
-        has been met earlier in this run, is left to the usual comparison.
+        has been met earlier in this run, is left to the usual comparison. A page still
+        unread (RawDocument.data) has the hash of the stored text that its bytes were read
+        into (``recognize_pages``).
         """
-        hashes = {document.content_hash for document in documents if document.error is None}
+        hashes = {
+            document.content_hash
+            for document in documents
+            if document.error is None and document.content_hash
+        }
         if not hashes:
             return {}
         # Not the bodies' lengths: on both databases reading one reads the whole body, and a
         # run that meets a second text of the cable is rare (`write` looks it up then).
-        stored = dict(
-            Cable.objects.filter(content_hash__in=hashes, read_with=READ_VERSION).values_list(
-                "content_hash", "reference_id"
-            )
-        )
+        stored = {
+            content_hash: (reference_id, source_hash)
+            for content_hash, reference_id, source_hash in Cable.objects.filter(
+                content_hash__in=hashes, read_with=READ_VERSION
+            ).values_list("content_hash", "reference_id", "source_hash")
+        }
         candidates = {}
         for index, document in enumerate(documents):
             if document.error is not None or document.content_hash not in stored:
                 continue
-            reference_id = stored[document.content_hash]
+            reference_id = stored[document.content_hash][0]
             named = (document.metadata or {}).get("reference_id")
             if not named or named.upper() == reference_id:
                 candidates[index] = reference_id
@@ -90,6 +98,16 @@ class BatchWriter:
             remembered.append((reference_id, *seen[reference_id]))
             found[index] = reference_id
         remember_seen(remembered)
+        # A stored text met in other bytes (a cable imported before the bytes' hashes were
+        # kept, another rendering of it): the next run finds it by these.
+        keep_source_hashes(
+            {
+                reference_id: documents[index].source_hash
+                for index, reference_id in found.items()
+                if documents[index].source_hash
+                and documents[index].source_hash != stored[documents[index].content_hash][1]
+            }
+        )
         return found
 
     def write(self, records: list[CableRecord]) -> list[tuple[CableRecord, str, str]]:
@@ -171,6 +189,7 @@ class BatchWriter:
                 Cable.objects.filter(pk=pk).update(
                     **record.fields,
                     content_hash=record.content_hash,
+                    source_hash=record.source_hash or None,
                     read_with=READ_VERSION,
                     source=record.source,
                     updated_at=timezone.now(),  # update() skips auto_now
@@ -186,6 +205,7 @@ class BatchWriter:
                         **record.fields,
                         "reference_id": record.reference_id,
                         "content_hash": record.content_hash,
+                        "source_hash": record.source_hash or None,
                         "read_with": READ_VERSION,
                         "source": record.source,
                         "imported_at": now,
@@ -367,13 +387,51 @@ class PlannerStatistics:
         self.analyzed = self.cables
 
 
+def recognize_pages(documents):
+    """The documents, each page left unread read (readers.read_page), except those whose
+    bytes a stored cable was read from by this version of the reading: reading them would
+    give the stored text, whose hash they take, unread."""
+    unread = {document.source_hash for document in documents if document.data is not None}
+    if not unread:
+        return documents
+    stored = dict(
+        Cable.objects.filter(source_hash__in=unread, read_with=READ_VERSION).values_list(
+            "source_hash", "content_hash"
+        )
+    )
+    for index, document in enumerate(documents):
+        if document.data is None:
+            continue
+        if document.source_hash in stored:
+            document.content_hash = stored[document.source_hash]
+        else:
+            documents[index] = read_page(document)
+    return documents
+
+
+# Cables whose source hash one statement sets: three parameters each, within SQLite's 999.
+SOURCE_HASHES_AT_ONCE = 300
+
+
+def keep_source_hashes(source_hashes):
+    """Set the source hash of each cable (reference ID → hash)."""
+    pending = list(source_hashes.items())
+    for start in range(0, len(pending), SOURCE_HASHES_AT_ONCE):
+        part = dict(pending[start : start + SOURCE_HASHES_AT_ONCE])
+        Cable.objects.filter(reference_id__in=part).update(
+            source_hash=Case(
+                *(When(reference_id=key, then=Value(value)) for key, value in part.items())
+            )
+        )
+
+
 SEEN = "cables_import_seen"  # migrations/0008_import_state.py
 # What the batches look up in the tables they fill: the statistics of these columns only
 # (those of the search vectors cost most of a whole ANALYZE); the row counts come with them.
 ANALYZED = [
     f"{table} ({', '.join(columns)})"
     for table, columns in [
-        (Cable._meta.db_table, ["reference_id", "content_hash"]),
+        (Cable._meta.db_table, ["reference_id", "content_hash", "source_hash"]),
         (Paragraph._meta.db_table, ["cable_id"]),
         (Mention._meta.db_table, ["cable_id", "entity_id", "entity_key_id"]),
         (Reference._meta.db_table, ["target_reference_id"]),
