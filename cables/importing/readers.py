@@ -443,12 +443,10 @@ def _read_stream(source: str, stream, *, in_archive: bool) -> Iterator[RawDocume
             )
             return
         parts.append(chunk)
+    data = b"".join(parts)
+    parts.clear()  # not kept twice while the caller holds the page
     yield RawDocument(
-        source=source,
-        format="unread",
-        text=None,
-        source_hash=digest.hexdigest(),
-        data=b"".join(parts),
+        source=source, format="unread", text=None, source_hash=digest.hexdigest(), data=data
     )
 
 
