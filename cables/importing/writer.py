@@ -53,9 +53,12 @@ class BatchWriter:
     @staticmethod
     def forget_run():
         """Empty what the run has met: a row per cable, 43 MB on SQLite and 97 MB on
-        PostgreSQL at the release's size, of no use once the run is over."""
+        PostgreSQL at the release's size, of no use once the run is over. PostgreSQL
+        truncates: deleted, the rows stay on disk as dead ones until a VACUUM, and a run that
+        changes nothing (a re-import) runs none (61 MB left at the release's size)."""
+        verb = "TRUNCATE" if connection.vendor == "postgresql" else "DELETE FROM"
         with connection.cursor() as cursor:
-            cursor.execute(f"DELETE FROM {SEEN}")
+            cursor.execute(f"{verb} {SEEN}")
 
     def already_stored(self, documents) -> dict[int, str]:
         """The documents whose exact text is stored already: index in the list → reference ID.
