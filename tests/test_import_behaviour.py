@@ -173,6 +173,7 @@ def corpus_pages(folder, count):
 
 
 def test_a_reimport_knows_unchanged_pages_by_their_bytes_without_reading_them(tmp_path, pages_read):
+    Cable.objects.all().delete()  # the corpus other tests share holds these pages
     pages = corpus_pages(tmp_path / "pages", 4)
     assert import_paths(pages, workers=1, quiet=True).counts["imported"] == 4
     assert pages_read == []  # into an empty archive, every page is read at once
@@ -201,6 +202,7 @@ def test_a_reimport_knows_unchanged_pages_by_their_bytes_without_reading_them(tm
 def test_an_archive_imported_before_the_bytes_were_hashed_learns_them_at_its_next_import(
     tmp_path, pages_read
 ):
+    Cable.objects.all().delete()  # as above
     pages = corpus_pages(tmp_path / "pages", 3)
     import_paths(pages, workers=1, quiet=True)
     Cable.objects.update(source_hash=None)  # as migration 0018 leaves the cables before it
