@@ -53,6 +53,15 @@ def test_benchmark_writes_every_section(tmp_path):
 
     assert {"cores", "memory_mb", "cpu"} <= set(results["machine"])
     assert {"python", "django", "sqlite"} <= set(results["versions"])
+    if "postgres" in databases:  # the server's settings, as it shows them, recorded and printed
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW max_wal_size")
+            max_wal_size = cursor.fetchone()[0]
+        assert results["server_settings"]["max_wal_size"] == max_wal_size
+        assert f"max_wal_size {max_wal_size}," in printed.getvalue()
+    else:
+        assert results["server_settings"] == {}
+        assert "postgresql settings" not in printed.getvalue()
     assert results["parse"]["cables"] == 50
     assert results["parse"]["per_second"] > 0
     entities = results["parse"]["entities"]

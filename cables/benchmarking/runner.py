@@ -76,6 +76,35 @@ def versions(postgres_url=None):
     return found
 
 
+# The PostgreSQL server's settings that bear on an import's speed (its checkpoints, its
+# memory, its commits): two runs on servers set apart are not the same measure.
+SERVER_SETTINGS = (
+    "shared_buffers",
+    "max_wal_size",
+    "checkpoint_timeout",
+    "wal_compression",
+    "synchronous_commit",
+    "maintenance_work_mem",
+    "autovacuum",
+)
+
+
+def server_settings(postgres_url=None):
+    """SERVER_SETTINGS as the PostgreSQL server at ``postgres_url`` shows them; empty without
+    one, or when it cannot be reached (versions() says why)."""
+    if not postgres_url:
+        return {}
+    import psycopg
+
+    try:
+        with psycopg.connect(postgres_url, connect_timeout=5) as connection:
+            return {
+                name: connection.execute(f"SHOW {name}").fetchone()[0] for name in SERVER_SETTINGS
+            }
+    except psycopg.Error:
+        return {}
+
+
 # --------------------------------------------------------------------------- parse speed
 
 
@@ -561,6 +590,7 @@ def run_benchmark(
         "started": datetime.now(UTC).isoformat(timespec="seconds"),
         "machine": machine_info(),
         "versions": versions(postgres_url if "postgres" in databases else None),
+        "server_settings": server_settings(postgres_url if "postgres" in databases else None),
     }
     if DONOR_ARCHIVE.exists():
         log("parse speed: parse_cable over the real pages on one core")
@@ -640,6 +670,7 @@ def serve_existing(
         "started": datetime.now(UTC).isoformat(timespec="seconds"),
         "machine": machine_info(),
         "versions": versions(postgres),
+        "server_settings": server_settings(postgres),
         "serve_only": True,
         "databases": {},
     }
@@ -681,6 +712,10 @@ def report(results):
         f"{machine.get('cpu', '?')}"
     )
     lines.append("versions: " + ", ".join(f"{key} {value}" for key, value in versions_.items()))
+    if settings := results.get("server_settings"):
+        lines.append(
+            "postgresql settings: " + ", ".join(f"{key} {value}" for key, value in settings.items())
+        )
     parse = results.get("parse")
     if parse and parse.get("missing"):
         lines.append(f"parse: not measured, no real pages at {parse['archive']}")
