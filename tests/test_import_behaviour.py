@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
-from cables.importing import readers, run, writer
+from cables.importing import indexes, readers, run, writer
 from cables.importing.run import import_paths, one_import_at_a_time, read_ahead
 from cables.models import Cable, Reference
 from tests.conftest import CORPUS_ARCHIVE, PROJECT_DIR, SEEDS_DIR
@@ -325,10 +325,12 @@ def dump(env):
         ".values_list('cable__reference_id', 'position')) for q in ('embassy', 'nuclear')],"
         "sorted(search.filter_cables(Cable.objects.all(), 'visit')"
         ".values_list('reference_id', flat=True)),"
-        # The indexes of the tables whose indexes a first import builds at its end.
-        "sorted(name for table in ('cables_mention', 'cables_paragraph') for name, about in"
+        # The indexes and foreign keys of the tables whose indexes (and, on PostgreSQL,
+        # foreign keys) a first import builds at its end.
+        "sorted(name for table in ('cables_mention', 'cables_paragraph', 'cables_cabletag',"
+        " 'cables_reference', 'cables_cable_caveats') for name, about in"
         " connection.introspection.get_constraints(connection.cursor(), table).items()"
-        " if about['index'])],"
+        " if about['index'] or about['foreign_key'])],"
         " default=str))"
     )
     result = shell(script, env, check=True)
@@ -487,6 +489,10 @@ def test_an_import_killed_midway_and_run_again_equals_one_clean_run(tmp_path):
         built = {"mention_entity_idx", "mention_key_entity_idx"}
         if connection.vendor == "postgresql":
             built.add("paragraph_search_idx")
+            # Nor its foreign keys, which the finished runs added, each checked once.
+            keys = {name for _, name, _ in indexes._foreign_keys()}
+            assert len(keys) == 7 and not keys & set(partial[-1])
+            built |= keys
         assert built <= set(clean[-1])
     finally:
         for drop in (drop_killed, drop_clean):
@@ -766,14 +772,48 @@ def test_postgresql_batches_commit_without_waiting_and_the_run_ends_durable(monk
     assert setting() == "on"
 
 
+def test_postgresql_foreign_keys_hold_after_a_first_import(transactional_db):
+    """A first import drops the foreign keys of the rows it writes by the cable and adds them
+    at its end: they are there, checked, and refuse a paragraph of no cable afterwards."""
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL's foreign keys")
+    from django.db import IntegrityError, transaction
+
+    from cables.models import Paragraph
+
+    Cable.objects.all().delete()
+    dropped = []
+    real_defer = indexes.defer_indexes
+
+    def defer_and_look():
+        real_defer()
+        dropped.append(indexes._existing_foreign_keys({"cables_paragraph"}))
+
+    run.defer_indexes = defer_and_look
+    try:
+        import_paths([SEEDS_DIR], workers=1, quiet=True)
+    finally:
+        run.defer_indexes = real_defer
+    keys = indexes._foreign_keys()
+    assert dropped == [set()], "the batches run without the paragraphs' foreign key"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT conname, convalidated FROM pg_constraint WHERE contype = 'f' "
+            "AND conname = ANY(%s)",
+            [[name for _, name, _ in keys]],
+        )
+        assert sorted(cursor.fetchall()) == sorted((name, True) for _, name, _ in keys)
+    missing = Cable.objects.order_by("-id").values_list("id", flat=True).first() + 1000
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Paragraph.objects.create(cable_id=missing, position=1, text="No cable of its own.")
+
+
 def test_postgresql_builds_the_search_index_beside_the_recounts(transactional_db, monkeypatch):
     """The GIN index of the paragraphs' words is built on a connection of its own while the
     run goes on; the run waits for it at the end, and fails with its error."""
     if connection.vendor != "postgresql":
         pytest.skip("PostgreSQL's GIN index")
     from django.db.utils import ProgrammingError
-
-    from cables.importing import indexes
 
     def index_names():
         with connection.cursor() as cursor:
@@ -856,7 +896,6 @@ def test_postgresql_ctrl_c_during_the_recounts_stops_the_search_index_build(
     to the next run, which builds it."""
     if connection.vendor != "postgresql":
         pytest.skip("PostgreSQL's GIN index, built on a connection of its own")
-    from cables.importing import indexes
 
     with connection.cursor() as cursor:  # (a test before may have left it unbuilt)
         cursor.execute("DROP INDEX IF EXISTS paragraph_search_idx")
