@@ -44,6 +44,17 @@ class Among(Func):
         return f"{column} IN (SELECT value FROM json_each(%s))", [*params, json.dumps(self.ids)]
 
 
+def toast_compression_available(cursor, method):
+    """Whether this PostgreSQL server can compress stored values with ``method`` (``lz4`` needs a
+    server built with it)."""
+    cursor.execute(
+        "SELECT %s = ANY(enumvals) FROM pg_settings WHERE name = 'default_toast_compression'",
+        [method],
+    )
+    row = cursor.fetchone()
+    return bool(row and row[0])
+
+
 @contextlib.contextmanager
 def session_setting(name, value):
     """PostgreSQL's setting ``name`` at ``value`` for the session inside, and back to its

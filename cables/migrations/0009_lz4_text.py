@@ -8,6 +8,8 @@ compression until rewritten. Skipped on a server built without LZ4.
 
 from django.db import migrations
 
+from cables.sql import toast_compression_available
+
 COLUMNS = [("cables_cable", "body"), ("cables_cable", "header"), ("cables_paragraph", "text")]
 
 
@@ -17,14 +19,8 @@ def compression(method):
         if connection.vendor != "postgresql":
             return
         with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT %s = ANY(enumvals) FROM pg_settings "
-                "WHERE name = 'default_toast_compression'",
-                [method],
-            )
-            row = cursor.fetchone()
-        if not row or not row[0]:
-            return
+            if not toast_compression_available(cursor, method):
+                return
         for table, column in COLUMNS:
             schema_editor.execute(
                 f"ALTER TABLE {table} ALTER COLUMN {column} SET COMPRESSION {method}"
