@@ -12,8 +12,10 @@ PostgreSQL's foreign keys of the rows written a cable at a time (a paragraph's c
 or a reference's cable, a caveat's) are the same again: each row's check is a query of its
 own at the batch's commit, some 7 million at the release's size and a tenth of the server's
 work on import (20,000 generated cables: 52.7 s of the server's CPU with them, 47.5 s
-without). Added after the last batch, each is checked in one pass over its table, and it
-holds from then on as before.
+without). Added after the last batch, unchecked (NOT VALID: at once, without reading a row)
+and then checked beside the recounts, each in one pass over its table, they hold from then on
+as before; a run killed before the check leaves them unchecked, and the next one counts them
+missing.
 
 SQLite's FTS5 index of the paragraphs and subjects likewise: indexed a batch at a time, its
 segments are merged again and again as it grows; rebuilt once from the finished tables, it
@@ -95,11 +97,13 @@ def _foreign_keys():
 
 
 def _existing_foreign_keys(tables):
+    """The names of the foreign keys of these tables that hold: added and checked (one added
+    NOT VALID by a run killed before it was checked does not count)."""
     if connection.vendor != "postgresql":
         return set()
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT conname FROM pg_constraint WHERE contype = 'f' "
+            "SELECT conname FROM pg_constraint WHERE contype = 'f' AND convalidated "
             "AND conrelid = ANY(%s::regclass[])",
             [list(tables)],
         )
@@ -153,8 +157,8 @@ def defer_indexes():
 @contextlib.contextmanager
 def deferred_indexes_built():
     """Build the deferred indexes that are missing, and the search index if deferred; the
-    block runs once the ones it may read are there, and PostgreSQL's deferred foreign keys are
-    added after it.
+    block runs once the ones it may read are there. PostgreSQL's deferred foreign keys are
+    added at the start and checked beside the block; its end waits for them too.
 
     The search indexes, which nothing after the batches reads, are built on a connection of
     their own while this one builds the mention indexes and the block recounts, each on a core.
@@ -178,10 +182,14 @@ def deferred_indexes_built():
     for table, name, sql in deferred:
         if name not in existing:
             (here if table == Mention._meta.db_table else aside).append(sql)
+    # Added unchecked now, before the GIN index's build locks the paragraphs, and checked
+    # beside the block: adding a key locks both its tables against writes, checking one
+    # does not.
+    unchecked = _add_unchecked_foreign_keys()
     block_done, block_finished = threading.Event(), []
     building = None
-    if aside or build_file:
-        building = beside(_build_aside, aside, build_file, block_done, block_finished)
+    if aside or build_file or unchecked:
+        building = beside(_build_aside, aside, unchecked, build_file, block_done, block_finished)
     try:
         if here:
             with build_memory(), connection.cursor() as cursor:
@@ -196,28 +204,40 @@ def deferred_indexes_built():
                 building.wait()
             else:  # the block's error is the one to raise; what was not built stays deferred
                 building.stop()
-    # Last, once nothing else takes the tables' locks: adding a key locks both its tables.
-    _add_foreign_keys()
 
 
-def _add_foreign_keys():
-    """Add the deferred foreign keys that are missing, each checked against its whole table."""
+def _add_unchecked_foreign_keys():
+    """Add the deferred foreign keys that are missing (or were never checked), NOT VALID: at
+    once, without reading their tables. Rows written from then on are checked; the ones
+    already there are checked by `VALIDATE CONSTRAINT`. Returns (table, name) of each."""
     keys = _foreign_keys()
     existing = _existing_foreign_keys({table for table, _, _ in keys})
+    quote = connection.ops.quote_name
+    added = []
     with connection.cursor() as cursor:
-        for _, name, sql in keys:
+        for table, name, sql in keys:
             if name not in existing:
-                cursor.execute(sql)
+                cursor.execute(
+                    f"ALTER TABLE {quote(table)} DROP CONSTRAINT IF EXISTS {quote(name)}"
+                )
+                cursor.execute(f"{sql} NOT VALID")
+                added.append((table, name))
+    return added
 
 
-def _build_aside(statements, build_file, block_done, block_finished):
-    """On a connection of its own. SQLite's index, built beside, is copied in once the block
-    is done (the run's connection writes until then), unless the block failed."""
+def _build_aside(statements, unchecked, build_file, block_done, block_finished):
+    """On a connection of its own: the indexes, then the foreign keys' check of their whole
+    tables (each in one pass). SQLite's index, built beside, is copied in once the block is
+    done (the run's connection writes until then), unless the block failed."""
+    quote = connection.ops.quote_name
     try:
         if statements:
             with build_memory(), connection.cursor() as cursor:
                 for sql in statements:
                     cursor.execute(sql)
+        with connection.cursor() as cursor:
+            for table, name in unchecked:
+                cursor.execute(f"ALTER TABLE {quote(table)} VALIDATE CONSTRAINT {quote(name)}")
         if build_file:
             search.build_index_into(build_file)
             block_done.wait()
