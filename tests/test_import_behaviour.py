@@ -772,7 +772,7 @@ def test_postgresql_batches_commit_without_waiting_and_the_run_ends_durable(monk
     assert setting() == "on"
 
 
-def test_postgresql_foreign_keys_hold_after_a_first_import(transactional_db):
+def test_postgresql_foreign_keys_hold_after_a_first_import(transactional_db, monkeypatch):
     """A first import drops the foreign keys of the rows it writes by the cable and adds them
     at its end: they are there, checked, and refuse a paragraph of no cable afterwards."""
     if connection.vendor != "postgresql":
@@ -789,11 +789,9 @@ def test_postgresql_foreign_keys_hold_after_a_first_import(transactional_db):
         real_defer()
         dropped.append(indexes._existing_foreign_keys({"cables_paragraph"}))
 
-    run.defer_indexes = defer_and_look
-    try:
-        import_paths([SEEDS_DIR], workers=1, quiet=True)
-    finally:
-        run.defer_indexes = real_defer
+    monkeypatch.setattr(run, "defer_indexes", defer_and_look)
+    import_paths([SEEDS_DIR], workers=1, quiet=True)
+    monkeypatch.undo()
     keys = indexes._foreign_keys()
     assert dropped == [set()], "the batches run without the paragraphs' foreign key"
 
