@@ -1,6 +1,7 @@
 """Rows written in bulk, without model instances: the importer writes dozens of rows a cable,
 and building and compiling model instances for bulk_create cost more than the writing."""
 
+import functools
 from itertools import chain
 
 from django.db import connection, models
@@ -24,8 +25,12 @@ def insert_rows(model, columns, rows):
     table = quote(model._meta.db_table)
     names = [quote(column) for column in columns]
     if connection.vendor == "postgresql":
-        copying = f"COPY {table} ({', '.join(names)}) FROM STDIN"
+        types = copy_types(model, tuple(columns))
+        binary = " WITH (FORMAT BINARY)" if types else ""
+        copying = f"COPY {table} ({', '.join(names)}) FROM STDIN{binary}"
         with connection.cursor() as cursor, cursor.copy(copying) as copy:
+            if types:
+                copy.set_types(types)
             for row in rows:
                 copy.write_row(row)
         return
@@ -35,6 +40,34 @@ def insert_rows(model, columns, rows):
     # to 11.6 s of CPU, 13.0 to 13.6 s with the journal). Outside one, each statement is
     # all or nothing.
     insert_values(table, names, rows, verb="INSERT OR FAIL" if connection.in_atomic_block else "")
+
+
+# PostgreSQL's binary COPY, by the columns' types: each value goes as the server keeps it, not
+# as text that psycopg escapes and the server reads back (a million mention rows: 0.37 to 0.47 s
+# of the client's CPU and 1.07 to 1.25 s of the server's, against 0.71 to 0.80 s and 1.20 to
+# 1.44 s as text). Text types take text's binary form, whatever their length limit.
+BINARY_TYPES = {
+    "bigint": "int8",
+    "integer": "int4",
+    "smallint": "int2",
+    "boolean": "bool",
+    "text": "text",
+    "varchar": "text",
+    "date": "date",
+    "timestamp with time zone": "timestamptz",
+    "jsonb": "jsonb",
+}
+
+
+@functools.cache
+def copy_types(model, columns):
+    """The psycopg types of ``columns`` of ``model`` (PostgreSQL), for a binary COPY; None
+    when one of them has another type, which then goes as text."""
+    fields = {field.column: field for field in model._meta.concrete_fields}
+    types = [
+        BINARY_TYPES.get(fields[column].db_type(connection).split("(")[0]) for column in columns
+    ]
+    return None if None in types else types
 
 
 def insert_values(table, names, rows, verb="", conflict=""):
