@@ -1211,3 +1211,60 @@ def test_a_row_that_fails_takes_the_rows_written_with_it_back_with_the_transacti
     assert not Mention.objects.filter(cable_id=cable_id).exists()
     insert_rows(Mention, MENTION_COLUMNS, rows[:200])
     assert Mention.objects.filter(cable_id=cable_id).count() == 200
+
+
+def test_a_first_import_that_meets_a_cable_again_builds_its_mention_indexes_then(
+    transactional_db, tmp_path, monkeypatch
+):
+    """A first import builds the mentions' indexes by cable and by paragraph at its end, unless
+    a later batch replaces a cable written earlier in the run (a longer copy of it): that
+    batch builds them before it deletes the earlier copy's mentions, which it finds through
+    them. The cable ends as it would have imported alone, its mentions with it."""
+    from cables.models import Mention
+
+    def mentions_of_641():
+        return set(
+            Mention.objects.filter(cable__reference_id="06BAKU641").values_list(
+                "paragraph__position", "start", "end", "text", "entity__key"
+            )
+        )
+
+    Cable.objects.all().delete()
+    first = tmp_path / "first"  # one batch: 24 real pages and the shorter copy
+    first.mkdir()
+    with tarfile.open(CORPUS_ARCHIVE) as archive:
+        pages = [member for member in archive.getmembers() if member.name.endswith(".html")]
+        for member in pages[:24]:
+            (first / Path(member.name).name).write_bytes(archive.extractfile(member).read())
+    shutil.copy(SEED_641, first / "06BAKU641.txt")
+    later = tmp_path / "later"
+    later.mkdir()
+    longer = later / "06BAKU641-longer.txt"
+    longer.write_text(
+        SEED_641.read_text() + "\n\n9. (U) Ambassador Derse met Ilham Aliyev in Ganja.\n"
+    )
+
+    built = []
+    real_build = writer.build_cable_mention_indexes
+
+    def build_and_look():
+        there = [indexes.mention_index_built(name) for name in indexes.CABLE_MENTION_INDEXES]
+        real_build()
+        built.append(
+            (there, [indexes.mention_index_built(n) for n in indexes.CABLE_MENTION_INDEXES])
+        )
+
+    monkeypatch.setattr(writer, "build_cable_mention_indexes", build_and_look)
+    summary, lines = outcomes([first, later])
+    assert summary.counts["imported"] == 25 and summary.counts["updated"] == 1, lines
+    assert built == [([False, False], [True, True])]
+    assert all(indexes.mention_index_built(name) for name in indexes.MENTION_INDEXES)
+    cable = Cable.objects.get(reference_id="06BAKU641")
+    assert "Ganja" in cable.body
+    kept = mentions_of_641()
+    assert "Ganja" in {text for _, _, _, text, _ in kept}  # the longer copy's last paragraph
+    assert not Mention.objects.filter(cable=cable).exclude(paragraph__cable=cable).exists()
+
+    Cable.objects.all().delete()  # the longer copy alone, into an empty archive
+    outcomes([longer])
+    assert mentions_of_641() == kept

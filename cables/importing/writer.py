@@ -26,6 +26,7 @@ from cables.models import (
 
 from .bulk import insert_objects, insert_rows, insert_values
 from .entities import ENTITY_PENDING, EntityIndex, mark_entities_of_cables, mark_pending
+from .indexes import build_cable_mention_indexes
 from .readers import read_page
 from .records import READ_VERSION, CableRecord
 
@@ -179,6 +180,7 @@ class BatchWriter:
             return outcomes
         search.defer_indexing()
         if changed:
+            build_cable_mention_indexes()
             changed_pks = [existing[record.reference_id][0] for record in changed]
             # Their mentions go with their paragraphs; the entities they named are recounted.
             mark_entities_of_cables(changed_pks)
