@@ -1216,10 +1216,11 @@ def test_a_row_that_fails_takes_the_rows_written_with_it_back_with_the_transacti
 def test_a_first_import_that_meets_a_cable_again_builds_its_mention_indexes_then(
     transactional_db, tmp_path, monkeypatch
 ):
-    """A first import builds the mentions' indexes by cable and by paragraph at its end, unless
-    a later batch replaces a cable written earlier in the run (a longer copy of it): that
-    batch builds them before it deletes the earlier copy's mentions, which it finds through
-    them. The cable ends as it would have imported alone, its mentions with it."""
+    """A first import into PostgreSQL builds the mentions' indexes by cable and by paragraph at
+    its end, unless a later batch replaces a cable written earlier in the run (a longer copy
+    of it): that batch builds them before it deletes the earlier copy's mentions, which it
+    finds through them. The cable ends as it would have imported alone, its mentions with
+    it."""
     from cables.models import Mention
 
     def mentions_of_641():
@@ -1257,7 +1258,8 @@ def test_a_first_import_that_meets_a_cable_again_builds_its_mention_indexes_then
     monkeypatch.setattr(writer, "build_cable_mention_indexes", build_and_look)
     summary, lines = outcomes([first, later])
     assert summary.counts["imported"] == 25 and summary.counts["updated"] == 1, lines
-    assert built == [([False, False], [True, True])]
+    deferred = connection.vendor == "postgresql"  # SQLite keeps them through the batches
+    assert built == [([not deferred, not deferred], [True, True])]
     assert all(indexes.mention_index_built(name) for name in indexes.MENTION_INDEXES)
     cable = Cable.objects.get(reference_id="06BAKU641")
     assert "Ganja" in cable.body
