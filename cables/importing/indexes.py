@@ -151,16 +151,16 @@ def build_cable_mention_indexes():
     caller's transaction: the batch about to replace cables written earlier in the run finds
     their mentions through them, in the index rather than in a scan of every mention written
     so far, and so does every batch after it. The other deferred indexes wait for the end."""
-    missing = [
-        sql
-        for _, name, sql in _deferred()
-        if name in CABLE_MENTION_INDEXES and not mention_index_built(name)
-    ]
+    if connection.vendor != "postgresql":  # SQLite keeps them through the batches
+        return
+    existing = _existing({Mention._meta.db_table})
+    if all(name in existing for name in CABLE_MENTION_INDEXES):  # one query, most batches
+        return
     with connection.cursor() as cursor:
-        if missing and connection.vendor == "postgresql":  # until the transaction's end
-            cursor.execute(f"SET LOCAL maintenance_work_mem = '{BUILD_MEMORY}'")
-        for sql in missing:
-            cursor.execute(sql)
+        cursor.execute(f"SET LOCAL maintenance_work_mem = '{BUILD_MEMORY}'")  # until the commit
+        for _, name, sql in _deferred():
+            if name in CABLE_MENTION_INDEXES and name not in existing:
+                cursor.execute(sql)
 
 
 def defer_indexes():
