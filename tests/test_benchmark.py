@@ -15,6 +15,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 
 from cables.benchmarking.generator import generate_corpus
+from cables.benchmarking.runner import run_measured
 from cables.benchmarking.urls import URLS
 from cables.management.commands.benchmark import default_postgres_url
 from tests.conftest import PROJECT_DIR
@@ -271,3 +272,21 @@ def test_benchmark_never_drops_a_database_it_did_not_create(tmp_path):
             assert found.fetchone() is not None
         finally:
             server.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def test_the_sampler_counts_a_process_that_starts_after_its_first_look():
+    """The sampler looks at every process of the machine only now and then, and reads the ones
+    it knows in between: a process that starts later (a parser process, a server backend)
+    still counts, and the main process's CPU is read between looks."""
+    child = "import time; block = b'x' * (300 * 2**20); time.sleep(2.5)"
+    parent = (
+        "import subprocess, sys, time\n"
+        "end = time.process_time() + 0.5\n"
+        "while time.process_time() < end: pass\n"
+        "time.sleep(0.5)\n"
+        f"subprocess.run([sys.executable, '-c', {child!r}], check=True)\n"
+    )
+    code, _, _, memory, cpu = run_measured([sys.executable, "-c", parent], dict(os.environ))
+    assert code == 0
+    assert memory["tree_peak_rss_mb"] >= 300 > memory["main_peak_rss_mb"]
+    assert cpu["main_s"] >= 0.45
