@@ -277,7 +277,7 @@ def test_benchmark_never_drops_a_database_it_did_not_create(tmp_path):
 def test_the_sampler_counts_a_process_that_starts_after_its_first_look():
     """The sampler looks at every process of the machine only now and then, and reads the ones
     it knows in between: a process that starts later (a parser process, a server backend)
-    still counts, and the main process's CPU is read between looks."""
+    still counts in the tree's memory, and the main process's own CPU is counted."""
     child = "import time; block = b'x' * (300 * 2**20); time.sleep(2.5)"
     parent = (
         "import subprocess, sys, time\n"
