@@ -327,17 +327,21 @@ def _rss_kb(pid, field="VmRSS"):
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
 
-def _cpu_seconds(stat):
-    """utime + stime of a /proc/<pid>/stat line, in seconds: its 14th and 15th fields, the
-    12th and 13th after the name (which may hold spaces and parentheses)."""
-    fields = stat[stat.rindex(")") + 2 :].split()
+def _stat_fields(stat):
+    """The fields of a /proc/<pid>/stat line after the process's name (which may hold spaces
+    and parentheses): the state, the parent's pid..."""
+    return stat[stat.rindex(")") + 2 :].split()
+
+
+def _cpu_seconds(fields):
+    """utime + stime in seconds: the 14th and 15th fields of stat, 12th and 13th after the name."""
     return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
 
 
 def _cpu_of(pid):
     """A process's CPU seconds so far; None once it has ended."""
     try:
-        return _cpu_seconds(Path(f"/proc/{pid}/stat").read_text())
+        return _cpu_seconds(_stat_fields(Path(f"/proc/{pid}/stat").read_text()))
     except (OSError, ValueError):
         return None
 
@@ -358,8 +362,8 @@ def _processes():
                 )
         except OSError:
             continue
-        parent = int(stat[stat.rindex(")") + 2 :].split(maxsplit=2)[1])
-        found[int(entry.name)] = (parent, _cpu_seconds(stat), command)
+        fields = _stat_fields(stat)
+        found[int(entry.name)] = (int(fields[1]), _cpu_seconds(fields), command)
     return found
 
 

@@ -157,7 +157,9 @@ def build_cable_mention_indexes():
     if all(name in existing for name in CABLE_MENTION_INDEXES):  # one query, most batches
         return
     with connection.cursor() as cursor:
-        cursor.execute(f"SET LOCAL maintenance_work_mem = '{BUILD_MEMORY}'")  # until the commit
+        # SET LOCAL, until the batch's commit or rollback: build_memory()'s RESET would fail in
+        # a batch that failed, and close the run's connection
+        cursor.execute(f"SET LOCAL maintenance_work_mem = '{BUILD_MEMORY}'")
         for _, name, sql in _deferred():
             if name in CABLE_MENTION_INDEXES and name not in existing:
                 cursor.execute(sql)
