@@ -189,6 +189,24 @@ def test_a_first_import_moves_a_surnames_earlier_mentions_once_their_index_is_bu
         assert cursor.fetchone()[0] == 0
 
 
+def test_the_last_mention_id_is_read_without_the_primary_key(seeds):
+    """A first import on PostgreSQL builds the mentions' primary key at its end, and notes the
+    last mention id of each surname's move meanwhile: read from the ids' sequence, it is the
+    highest id there, and the next mention written is above it."""
+    from django.db.models import Max
+
+    from cables.importing.entities import last_mention_id
+
+    with connection.cursor() as cursor:
+        last = last_mention_id(cursor)
+    assert last == Mention.objects.aggregate(Max("id"))["id__max"] > 0
+    mention = Mention.objects.first()
+    mention.pk = None
+    mention.save()
+    with connection.cursor() as cursor:
+        assert last_mention_id(cursor) == mention.pk > last
+
+
 def test_a_surname_joined_early_stands_alone_when_a_second_full_name_comes(tmp_path):
     import_renamed(tmp_path, FIRST)
     import_renamed(tmp_path, SECOND)

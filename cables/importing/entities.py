@@ -499,8 +499,7 @@ def move_mentions(moves):
         make_pending_moves()  # first those left by a run killed before its end
     with connection.cursor() as cursor:
         if not indexed:
-            cursor.execute(f"SELECT MAX(id) FROM {mention}")
-            last = cursor.fetchone()[0] or 0
+            last = last_mention_id(cursor)
             cursor.executemany(
                 f"INSERT INTO {MOVES_PENDING} (entity_key_id, from_entity_id, to_entity_id, "
                 "last_mention_id) VALUES (%s, %s, %s, %s)",
@@ -511,6 +510,22 @@ def move_mentions(moves):
             f"UPDATE {mention} SET entity_id = %s WHERE entity_key_id = %s AND entity_id = %s",
             [(new, pk, old) for pk, old, new in moves],
         )
+
+
+def last_mention_id(cursor):
+    """The highest id given to a mention so far. On PostgreSQL, the last value of the ids'
+    sequence: a first import builds the mentions' primary key at its end (`indexes`), and
+    without it MAX(id) reads every mention. The run is the only writer of mentions (one import
+    at a time), and the sequence gives every later row a higher id."""
+    table = Mention._meta.db_table
+    if connection.vendor == "postgresql":
+        cursor.execute(
+            "SELECT pg_sequence_last_value(pg_get_serial_sequence(%s, %s)::regclass)",
+            [table, Mention._meta.pk.column],
+        )
+    else:  # the table's rowid: read from its b-tree's last page
+        cursor.execute(f"SELECT MAX(id) FROM {connection.ops.quote_name(table)}")
+    return cursor.fetchone()[0] or 0
 
 
 @transaction.atomic
