@@ -46,6 +46,7 @@ from __future__ import annotations
 import contextlib
 import os
 import threading
+from typing import NamedTuple
 
 from django.db import connection
 
@@ -85,15 +86,24 @@ FOREIGN_KEYS = [
 BUILD_MEMORY = "256MB"
 
 
-def _deferred():
-    """(table, index name, statement that builds it, statement that drops it) of every
-    deferred index of this database."""
+class Deferred(NamedTuple):
+    """An index a first import builds at its end: its table and name, and the statements that
+    build and drop it (a primary key is a constraint, dropped and added with ALTER TABLE)."""
+
+    table: str
+    name: str
+    build: str
+    drop: str
+
+
+def _deferred() -> list[Deferred]:
+    """Every deferred index of this database."""
     editor = connection.schema_editor()
     quote = connection.ops.quote_name
 
     def of(model, names):
         return [
-            (
+            Deferred(
                 model._meta.db_table,
                 index.name,
                 str(index.create_sql(model, editor)),
@@ -109,7 +119,7 @@ def _deferred():
     column = quote(Mention._meta.pk.column)
     return [
         *of(Mention, MENTION_INDEXES + CABLE_MENTION_INDEXES),
-        (
+        Deferred(
             Mention._meta.db_table,
             MENTION_PRIMARY_KEY,
             f"ALTER TABLE {table} ADD CONSTRAINT {key} PRIMARY KEY ({column})",
@@ -117,7 +127,7 @@ def _deferred():
         ),
         *of(Paragraph, PARAGRAPH_INDEXES),
         *(
-            (index_table, name, sql, f"DROP INDEX IF EXISTS {quote(name)}")
+            Deferred(index_table, name, sql, f"DROP INDEX IF EXISTS {quote(name)}")
             for index_table, name, sql in POSTGRESQL_INDEXES
         ),
     ]
@@ -190,9 +200,9 @@ def build_cable_mention_indexes():
         # SET LOCAL, until the batch's commit or rollback: build_memory()'s RESET would fail in
         # a batch that failed, and close the run's connection
         cursor.execute(f"SET LOCAL maintenance_work_mem = '{BUILD_MEMORY}'")
-        for _, name, sql, _ in _deferred():
-            if name in CABLE_MENTION_INDEXES and name not in existing:
-                cursor.execute(sql)
+        for index in _deferred():
+            if index.name in CABLE_MENTION_INDEXES and index.name not in existing:
+                cursor.execute(index.build)
 
 
 def defer_indexes():
@@ -201,8 +211,8 @@ def defer_indexes():
     if connection.in_atomic_block:
         return
     deferred = _deferred()
-    existing = _existing({table for table, _, _, _ in deferred})
-    all_there = all(name in existing for _, name, _, _ in deferred)
+    existing = _existing({index.table for index in deferred})
+    all_there = all(index.name in existing for index in deferred)
     keys = _foreign_keys()
     keys_there = _existing_foreign_keys({table for table, _, _ in keys})
     all_there = all_there and all(name in keys_there for _, name, _ in keys)
@@ -210,8 +220,8 @@ def defer_indexes():
         return
     quote = connection.ops.quote_name
     with connection.cursor() as cursor:
-        for _, _, _, drop in deferred:
-            cursor.execute(drop)
+        for index in deferred:
+            cursor.execute(index.drop)
         for table, name, _ in keys:
             cursor.execute(f"ALTER TABLE {quote(table)} DROP CONSTRAINT IF EXISTS {quote(name)}")
     search.defer_index()
@@ -240,11 +250,11 @@ def deferred_indexes_built():
     if build_file is None:
         search.build_deferred_index()  # in place, when there is no file to build it in
     deferred = _deferred()
-    existing = _existing({table for table, _, _, _ in deferred})
+    existing = _existing({index.table for index in deferred})
     here, aside = [], []
-    for table, name, sql, _ in deferred:
-        if name not in existing:
-            (here if table == Mention._meta.db_table else aside).append(sql)
+    for index in deferred:
+        if index.name not in existing:
+            (here if index.table == Mention._meta.db_table else aside).append(index.build)
     # Added unchecked now, before the GIN index's build locks the paragraphs, and checked
     # beside the block: adding a key locks both its tables against writes, checking one
     # does not.
