@@ -30,7 +30,9 @@ _NOISE_LINE = re.compile(
     r"NNNN|BT|#\d{1,5}|>|=+\s*CABLE\s+ENDS\s*=+|"
     r"PAGE\s+\d+\s+[A-Z]{2,}[A-Z ]*?\s+\d+\s+(?:\d+\s+OF\s+\d+\s+)?\d{6}Z(?:\s+ACTION\s+\S+)?|"
     r"[A-Z][A-Z ]{1,30}\s0{2,}\d{1,6}\s+\d{3}(?:\.\d)?\s+OF\s+\d{3}|"
-    r"INFO\s+LOG-\d+.*|ACTION\s+[A-Z]+-\d+|-{5,}\s*[0-9A-F]{6}\s+\d{6}Z\s*/\d+.*)\s*$",
+    r"INFO\s+LOG-\d+.*|ACTION\s+[A-Z]+-\d+|-{5,}\s*[0-9A-F]{6}\s+\d{6}Z\s*/\d+.*|"
+    # a rule of dashes, underscores, equals signs or stars
+    r"[-_=*]{3,})\s*$",
 )
 # A page header glued to text: "PAGE 03 HARARE 05461 01 OF 02 271458Z THAT THE MDC".
 _PAGE_PREFIX = re.compile(
@@ -41,7 +43,6 @@ _CLS_AT_END = re.compile(r"[^\S\n]+" + _CLS_WORDS + r"[^\S\n]*$")
 _SECTION_INLINE = re.compile(
     r"[^\S\n]*\b[A-Z][A-Z ]{1,25}?\s0{3,}\d{1,6}\s+\d{3}(?:\.\d)?\s+OF\s+\d{3}\b[^\S\n]*"
 )
-_DASHES = re.compile(r"^\s*[-_=*]{3,}\s*$")
 _TERMINAL = re.compile(r"[.!?:;\"'”’)\]]\s*$")
 
 # Header fields that come before the first paragraph.
@@ -57,7 +58,7 @@ def clean_lines(lines: list[str]) -> list[str | None]:
     headers glued to text and inline section headers are cut out of their line."""
     out: list[str | None] = []
     for i, line in enumerate(lines):
-        if _NOISE_LINE.match(line) or _DASHES.match(line):
+        if _NOISE_LINE.match(line):
             out.append(None)
             continue
         if "PAGE" in line:
@@ -65,7 +66,7 @@ def clean_lines(lines: list[str]) -> list[str | None]:
         if "OF" in line and "000" in line:
             line = _SECTION_INLINE.sub(" ", line)
         nxt = lines[i + 1] if i + 1 < len(lines) else ""
-        if nxt.lstrip().startswith("PAGE") and _PAGE_PREFIX.match(nxt):
+        if "PAGE" in nxt and _PAGE_PREFIX.match(nxt):
             line = _CLS_AT_END.sub("", line)
         out.append(line)
     return out
@@ -160,12 +161,19 @@ def parse_paragraphs(body: str) -> list[ParsedParagraph]:
     for line in cleaned:
         if line is None:
             continue
-        line = line.rstrip()
-        if not line.strip():
+        stripped = line.strip()
+        if not stripped:
             blank_before = True
             continue
+        line = line.rstrip()
+        # A paragraph opens with a number, a letter and its point, a marking or a pilcrow; the
+        # patterns are not tried on the other lines, most of them.
+        first = stripped[0]
+        opens = (
+            first in "¶(" or first.isdecimal() or ("A" <= first <= "Z" and stripped[1:2] in ".)")
+        )
         started = False
-        m = _PARA_START.match(line)
+        m = _PARA_START.match(line) if opens else None
         if m:
             num = m.group("num") or m.group("let")
             marked = bool(m.group("mark"))
@@ -199,7 +207,7 @@ def parse_paragraphs(body: str) -> list[ParsedParagraph]:
                     current["lines"].append(rest)
                 paras.append(current)
                 started = True
-        if not started:
+        if not started and opens:
             mk = _MARK_START.match(line)
             if mk and (blank_before or current is None or mk.group("anchor")):
                 current = {"number": "", "marking": mk.group("mark"), "lines": []}
@@ -209,7 +217,6 @@ def parse_paragraphs(body: str) -> list[ParsedParagraph]:
                 paras.append(current)
                 started = True
         if not started:
-            stripped = line.strip()
             if current is None or (blank_before and _ends_block(current)):
                 current = {"number": "", "marking": "", "lines": [stripped]}
                 paras.append(current)
