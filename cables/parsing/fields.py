@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
-from functools import lru_cache
+from functools import lru_cache, wraps
+from typing import TypeVar
 
 from .models import ParsedReference, Recipient
 from .stations import canonical_reference_id, canonical_station, known_stations
@@ -20,6 +22,7 @@ MONTHS = {
     )
 }
 PRECEDENCE_LETTERS = {"Z": "FLASH", "O": "IMMEDIATE", "P": "PRIORITY", "R": "ROUTINE"}
+T = TypeVar("T")
 PRECEDENCES = ("NIACT IMMEDIATE", "FLASH", "IMMEDIATE", "PRIORITY", "ROUTINE")
 
 # ---------------------------------------------------------------------------------------------
@@ -155,22 +158,31 @@ def _level(word: str) -> str:
     return _LEVELS.get(_SPACES.sub("", word).upper(), "")
 
 
+def of_the_last_text(function: Callable[[str], T]) -> Callable[[str], T]:
+    """``function(text)``, remembered for the last text given (the same object): the fields
+    of one cable each look for its banner, and some of them at each other. What it returns
+    is shared, not to be changed."""
+    last: list = [None, None]
+
+    @wraps(function)
+    def remembered(text: str) -> T:
+        if last[0] is not text:
+            last[:] = [text, function(text)]
+        return last[1]
+
+    return remembered
+
+
+@of_the_last_text
 def find_banner(text: str) -> re.Match[str] | None:
     """The banner line (``C O N F I D E N T I A L SECTION 01 OF 03 BAKU 000641``)."""
-    if _banner_cache[0] is text:
-        return _banner_cache[1]
-    found = None
     for m in BANNER.finditer(text, 0, HEAD_LIMIT):
         if _BANNER_REST.match(m.group("rest")):
-            found = m
-            break
-    _banner_cache[:] = [text, found]
-    return found
+            return m
+    return None
 
 
-_banner_cache: list = [None, None]
-
-
+@of_the_last_text
 def parse_banner(text: str) -> dict[str, str]:
     """Level, station (as printed), serial and section of the banner; {} when none."""
     m = find_banner(text)
@@ -472,6 +484,7 @@ def parse_header_level(text: str) -> str:
     return _ZNY_LEVELS.get(m.group(1), "") if m else ""
 
 
+@of_the_last_text
 def header_disagrees(text: str) -> bool:
     """Whether the routing header (FM and DE lines) names another cable than the banner: the
     record's body holds a second, unrelated cable."""
