@@ -930,9 +930,10 @@ def tokenize(
         word = pieces[2 * n + 1]
         start = word_end + len(gap)
         word_end = start + len(word)
+        lowercase = word.islower()
         if (
             not all_caps
-            and word.islower()
+            and lowercase
             and word not in keep
             and not (elided and word[:2] in ("d'", "d’"))
         ):
@@ -946,8 +947,13 @@ def tokenize(
         if possessive:
             end -= 2
             word = word[:-2]
-        capitalized = word[0].isupper() or (word[2:3] == "-" and bool(ARTICLE.match(word)))
-        lower = word.lower()
+        if lowercase:  # without its "'s" too
+            capitalized = upper_case = False
+            lower = word
+        else:
+            capitalized = word[0].isupper() or (word[2:3] == "-" and bool(ARTICLE.match(word)))
+            upper_case = word.isupper()
+            lower = word.lower()
         token = Token(
             start,
             end,
@@ -955,7 +961,7 @@ def tokenize(
             word,
             lower,
             capitalized,
-            word.isupper(),
+            upper_case,
             sentence_start,
             possessive,
             n != previous + 1,  # a word was left out before it
