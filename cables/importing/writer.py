@@ -6,6 +6,8 @@ content hash makes running the same input again a no-op.
 
 from __future__ import annotations
 
+from operator import itemgetter
+
 from django.db import connection, transaction
 from django.db.models import Case, Count, OuterRef, Subquery, Value, When
 from django.db.models.functions import Coalesce, Length
@@ -273,14 +275,13 @@ class BatchWriter:
             )
             caveats.extend((cable_id, caveat_ids[code]) for code in record.caveats)
             paragraphs.extend(
-                (cable_id, *(paragraph[column] for column in PARAGRAPH_FIELDS))
-                for paragraph in record.paragraphs
+                (cable_id, *paragraph_values(paragraph)) for paragraph in record.paragraphs
             )
             references.extend(
                 (
                     cable_id,
                     target_ids.get(reference["target_reference_id"]),
-                    *(reference[column] for column in REFERENCE_FIELDS),
+                    *reference_values(reference),
                 )
                 for reference in record.references
             )
@@ -322,16 +323,19 @@ class BatchWriter:
             ).values_list("cable_id", "position", "pk")
         }
         rows = []
+        corrected = bool(index.by_alias)  # some spellings have an entity of their own
         for record in records:
             cable_id = cable_ids[record.reference_id]
             for position, start, end, text, key, name in record.mentions:
-                entity_id = index.entity_of(key, text)
+                key_id, entity_id = keys[key]
+                if corrected:
+                    entity_id = index.entity_of(key, text)
                 rows.append(
                     (
                         entity_id,
-                        paragraph_ids[(cable_id, position)],
+                        paragraph_ids[cable_id, position],
                         cable_id,
-                        keys[key][0],
+                        key_id,
                         start,
                         end,
                         text,
@@ -508,6 +512,9 @@ def remember_seen(rows):
 
 PARAGRAPH_FIELDS = ["position", "number", "anchor", "marking", "level", "caveats", "text"]
 REFERENCE_FIELDS = ["position", "label", "printed", "target_reference_id"]
+# A record's paragraph or reference ({field: value}) as the values of its row, in C
+paragraph_values = itemgetter(*PARAGRAPH_FIELDS)
+reference_values = itemgetter(*REFERENCE_FIELDS)
 MENTION_COLUMNS = ["entity_id", "paragraph_id", "cable_id", "entity_key_id"]
 MENTION_COLUMNS += ["start", "end", "text", "name"]
 
