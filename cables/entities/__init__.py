@@ -16,7 +16,8 @@ from .model import EntityMention
 
 native.install()  # the compiled extraction, when built from the source on disk
 
-from .extract import extract_entities  # noqa: E402 - after install, to get the compiled one
+# after install, to get the compiled ones
+from .extract import extract_entities, mention_rows  # noqa: E402
 
 
 def entity_aliases(mentions: Iterable[EntityMention]) -> dict[str, set[str]]:
@@ -39,6 +40,7 @@ __all__ = [
     "entity_aliases",
     "extract_entities",
     "fold",
+    "mention_rows",
     "organization_key",
     "person_key",
     "place_key",

@@ -13,7 +13,7 @@ import gc
 import re
 from dataclasses import dataclass, field
 
-from cables.entities import extract_entities, tag_places
+from cables.entities import mention_rows, tag_places
 from cables.parsing import NotACable, parse_cable
 
 from .readers import RawDocument
@@ -248,7 +248,7 @@ def parser_started():
     extraction's tables, then collect_less(), for good. At 20,000 cables, two runs each
     alternately, the two parser processes used 59.0 and 60.7 s of CPU against 63.2 and 61.6."""
     build_record(RawDocument(source="warm-up", format="text", text=WARM_UP))
-    extract_entities(WARM_UP.splitlines()[-1:], tags=["AJ"], people=[])
+    mention_rows(WARM_UP.splitlines()[-1:], tags=["AJ"], people=[])
     collect_less()
 
 
@@ -269,22 +269,13 @@ def entity_mentions(parsed, tags):
     The signer and the Classified By names are known people: their surnames are theirs."""
     people = [name for name in [parsed.signer, *parsed.classified_by] if name]
     try:
-        found = extract_entities(
+        found = mention_rows(
             [paragraph.text for paragraph in parsed.paragraphs], tags=tags, people=people
         )
     except Exception:  # a cable without entities is better than a cable not imported
         return []
     return [
-        (
-            mention.paragraph_position,
-            mention.start,
-            mention.end,
-            mention.text,
-            mention.key,
-            "" if mention.name == mention.text else mention.name,
-        )
-        for mention in found
-        if len(mention.text) <= MAX_MENTION
-        and len(mention.name) <= MAX_MENTION
-        and 0 < len(mention.key) <= MAX_MENTION
+        (position, start, end, text, key, "" if name == text else name)
+        for position, start, end, text, _, name, key in found
+        if len(text) <= MAX_MENTION and len(name) <= MAX_MENTION and 0 < len(key) <= MAX_MENTION
     ]
