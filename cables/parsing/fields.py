@@ -22,7 +22,6 @@ MONTHS = {
     )
 }
 PRECEDENCE_LETTERS = {"Z": "FLASH", "O": "IMMEDIATE", "P": "PRIORITY", "R": "ROUTINE"}
-T = TypeVar("T")
 PRECEDENCES = ("NIACT IMMEDIATE", "FLASH", "IMMEDIATE", "PRIORITY", "ROUTINE")
 
 # ---------------------------------------------------------------------------------------------
@@ -156,6 +155,9 @@ _SPACES = re.compile(r"\s+")
 
 def _level(word: str) -> str:
     return _LEVELS.get(_SPACES.sub("", word).upper(), "")
+
+
+T = TypeVar("T")
 
 
 def of_the_last_text(function: Callable[[str], T]) -> Callable[[str], T]:
