@@ -166,8 +166,9 @@ def parse_paragraphs(body: str) -> list[ParsedParagraph]:
             blank_before = True
             continue
         line = line.rstrip()
-        # A paragraph opens with a number, a letter and its point, a marking or a pilcrow; the
-        # patterns are not tried on the other lines, most of them.
+        # A paragraph opens with a number, a letter and its point, a marking or a pilcrow (what
+        # _PARA_START and _MARK_START begin with: this test changes with them); the patterns
+        # are not tried on the other lines, most of them.
         first = stripped[0]
         opens = (
             first in "¶(" or first.isdecimal() or ("A" <= first <= "Z" and stripped[1:2] in ".)")
